@@ -49,7 +49,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
     const allow = allowedMethods(app.routes, canonicalPath(c.req.raw));
     const error =
       allow.length > 0
-        ? new ApiError('method_not_allowed', undefined, { headers: { Allow: allow.join(', ') } })
+        ? new ApiError('method_not_allowed', `Method "${c.req.method}" not allowed.`, {
+            headers: { Allow: allow.join(', ') },
+          })
         : new ApiError('not_found');
     return toErrorResponse(error, c.get('requestId'));
   });

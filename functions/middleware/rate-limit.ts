@@ -25,7 +25,9 @@ export function rateLimit(): MiddlewareHandler<{ Bindings: Env }> {
     const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(caller));
     const decision = await limiter.hit(perMinute, WINDOW_MS);
     if (!decision.allowed) {
-      throw new ApiError('rate_limited', undefined, {
+      const seconds = decision.retryAfterSeconds;
+      const wait = `${seconds} second${seconds === 1 ? '' : 's'}`;
+      throw new ApiError('rate_limited', `Request was throttled. Expected available in ${wait}.`, {
         headers: { 'Retry-After': String(decision.retryAfterSeconds) },
         internal: { reason: 'rate_limited' },
       });

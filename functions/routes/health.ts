@@ -17,6 +17,19 @@ const HealthSchema = z
   })
   .openapi('Health');
 
+const AliveSchema = z.object({ message: z.string(), status: z.literal('ok') }).openapi('Alive');
+
+// Phase answers its root with this liveness body; clients probing a Phase host probe it here.
+const getRoot = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Operations'],
+  summary: 'Liveness probe, needing no authentication',
+  responses: {
+    200: { description: 'Alive', content: { 'application/json': { schema: AliveSchema } } },
+  },
+});
+
 const getHealth = createRoute({
   method: 'get',
   path: '/health',
@@ -31,14 +44,18 @@ const getHealth = createRoute({
   },
 });
 
-export const healthRoutes = createRouter().openapi(getHealth, async (c) => {
-  if (!(await isDatabaseReachable(c.env.DB))) {
-    throw new ApiError('service_unavailable', 'The database is unreachable.', {
-      internal: { reason: 'd1_unreachable' },
-    });
-  }
-  return c.json(
-    { status: 'ok' as const, version: packageJson.version, database: 'reachable' as const },
-    200
-  );
-});
+const ALIVE_MESSAGE = 'API is alive. Please see /docs for documentation on available endpoints.';
+
+export const healthRoutes = createRouter()
+  .openapi(getRoot, (c) => c.json({ message: ALIVE_MESSAGE, status: 'ok' as const }, 200))
+  .openapi(getHealth, async (c) => {
+    if (!(await isDatabaseReachable(c.env.DB))) {
+      throw new ApiError('service_unavailable', 'The database is unreachable.', {
+        internal: { reason: 'd1_unreachable' },
+      });
+    }
+    return c.json(
+      { status: 'ok' as const, version: packageJson.version, database: 'reachable' as const },
+      200
+    );
+  });

@@ -78,6 +78,16 @@ describe('GET /health', () => {
   });
 });
 
+describe('GET /', () => {
+  it('answers the liveness probe under every prefix', async () => {
+    for (const path of ['/', '/public/', '/service/', '/service/public/']) {
+      const res = await SELF.fetch(`${BASE}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe('ok');
+    }
+  });
+});
+
 describe('error shape', () => {
   it('returns 404 not_found in the common shape for an unknown path', async () => {
     const res = await SELF.fetch(`${BASE}/v1/nothing-here/`);
@@ -95,7 +105,7 @@ describe('error shape', () => {
     expect(res.status).toBe(405);
     expect(res.headers.get('Allow')).toBe('GET');
     expect(await errorOf(res)).toEqual({
-      error: 'Method not allowed.',
+      error: 'Method "DELETE" not allowed.',
       code: 'method_not_allowed',
     });
   });
@@ -191,7 +201,12 @@ describe('rate limiting', () => {
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
-    expect(Number(last?.headers.get('Retry-After'))).toBeGreaterThan(0);
+    const wait = Number(last?.headers.get('Retry-After'));
+    expect(wait).toBeGreaterThan(0);
+    expect(await errorOf(last as Response)).toEqual({
+      error: `Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`,
+      code: 'rate_limited',
+    });
     const other = await app.request(
       '/health',
       { headers: { 'CF-Connecting-IP': '198.51.100.7' } },
