@@ -5,15 +5,23 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { CryptoError, KmsConfigError } from './crypto/errors';
 import type { AppEnv } from './env';
 import { ApiError, toErrorResponse } from './errors';
+import { requireAuth } from './middleware/auth';
 import { limitBody, treatBodyAsJson } from './middleware/body';
+import { database } from './middleware/db';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { allowedMethods, canonicalPath } from './middleware/routing';
 import { rejectInvalid } from './middleware/validate';
+import { bootstrapRoutes } from './routes/bootstrap';
 import { healthRoutes } from './routes/health';
+import { kmsRoutes } from './routes/kms';
+import { memberRoutes } from './routes/members';
+import { personalTokenRoutes } from './routes/personal-tokens';
 import { mountReference } from './routes/reference';
+import { roleRoutes } from './routes/roles';
 
 /** Maps anything thrown to the common error shape; unknown errors never show their message. */
 function handleError(err: Error, c: Context<AppEnv>): Response {
@@ -22,6 +30,16 @@ function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) {
     log?.info('request refused', { code: err.code, reason: err.internal?.reason ?? err.code });
     return toErrorResponse(err, requestId);
+  }
+  // Malformed keys, envelopes or tokens in a request: the caller's input, never our 500.
+  if (err instanceof CryptoError) {
+    log?.info('request refused', { code: 'invalid_request', reason: err.reason });
+    const error = new ApiError('invalid_request', `Invalid cryptographic input: ${err.message}.`);
+    return toErrorResponse(error, requestId);
+  }
+  if (err instanceof KmsConfigError) {
+    log?.error('server secret misconfigured', { variable: err.variable });
+    return toErrorResponse(new ApiError('server_error'), requestId);
   }
   // Hono raises these for a body that is not JSON; they are the caller's fault, not ours.
   if (err instanceof HTTPException && err.status === 400) {
@@ -41,8 +59,18 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(limitBody());
   app.use(treatBodyAsJson());
   app.use(rateLimit());
+  app.use(database());
+
+  // Everything under these needs a bearer; one middleware per prefix, so a request is
+  // authenticated exactly once however many routers share the prefix.
+  for (const prefix of ['/v1/members/', '/v1/roles/']) app.use(`${prefix}*`, requireAuth());
 
   app.route('/', healthRoutes);
+  app.route('/v1/bootstrap/', bootstrapRoutes);
+  app.route('/v1/kms/', kmsRoutes);
+  app.route('/v1/members/', memberRoutes);
+  app.route('/v1/members/', personalTokenRoutes);
+  app.route('/v1/roles/', roleRoutes);
   mountReference(app);
 
   app.notFound((c) => {

@@ -4,12 +4,15 @@
 // `wrangler dev` on 127.0.0.1:8787, waits for /health and prints what to do next.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const HOST = '127.0.0.1';
 const PORT = process.env.PORT ?? '8787';
 const BASE = `http://${HOST}:${PORT}`;
 const WRANGLER = 'node_modules/.bin/wrangler';
+// Local state only (gitignored with the rest of .wrangler/): the bootstrapped Owner's token, so
+// a restart can show it again. A deployment never has this file.
+const OWNER_FILE = '.wrangler/dev-owner.json';
 const env = {
   ...process.env,
   WRANGLER_SEND_METRICS: 'false',
@@ -51,10 +54,55 @@ async function waitForHealth(child, timeoutMs = 30_000) {
   throw new Error(`No answer from ${BASE}/health within ${timeoutMs / 1000} s.`);
 }
 
-function printNextSteps(health, freshSecrets) {
+function readDevVar(name) {
+  const line = readFileSync('.dev.vars', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
+  return line?.slice(name.length + 1).trim();
+}
+
+/** Creates the local organisation on first run; afterwards shows the same Owner again. */
+async function localOwner() {
+  if (existsSync(OWNER_FILE)) {
+    return { ...JSON.parse(readFileSync(OWNER_FILE, 'utf8')), fresh: false };
+  }
+  const res = await fetch(`${BASE}/v1/bootstrap/`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${readDevVar('BOOTSTRAP_TOKEN')}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      organisation: { name: 'Local organisation' },
+      owner: { name: 'Local Owner', email: 'owner@localhost.test' },
+    }),
+  });
+  const body = await res.json();
+  if (res.status !== 201) {
+    throw new Error(`Bootstrapping the local organisation failed: ${body.error}`);
+  }
+  const owner = {
+    organisationId: body.organisation.id,
+    memberId: body.owner.id,
+    token: body.token,
+    bearerToken: body.bearerToken,
+  };
+  mkdirSync('.wrangler', { recursive: true });
+  writeFileSync(OWNER_FILE, `${JSON.stringify(owner, null, 2)}\n`, { mode: 0o600 });
+  return { ...owner, fresh: true };
+}
+
+function printNextSteps(health, freshSecrets, owner) {
   console.log(`
 Custodian ${health.version} is running at ${BASE} (database: ${health.database}).
 ${freshSecrets ? 'Fresh local secrets were written to .dev.vars (keep it out of git).\n' : ''}
+  ${owner.fresh ? 'Created' : 'Using'} the local organisation ${owner.organisationId}.
+  Its Owner's token (kept in ${OWNER_FILE}):
+    ${owner.token}
+
+  Try:
+    curl -H 'Authorization: Bearer ${owner.bearerToken}' ${BASE}/v1/members/
+
   API reference   ${BASE}/docs   (OpenAPI document: ${BASE}/openapi.json)
   Health          curl ${BASE}/health
   Stop            Ctrl-C
@@ -80,7 +128,8 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   child.on('exit', (code) => process.exit(code ?? 0));
-  printNextSteps(await waitForHealth(child), freshSecrets);
+  const health = await waitForHealth(child);
+  printNextSteps(health, freshSecrets, await localOwner());
 }
 
 main().catch((error) => {

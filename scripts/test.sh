@@ -18,6 +18,7 @@ check "types are current and compile" npm run -s typecheck
 check "format and lint" npx biome ci .
 check "layer rules" npx depcruise functions db --config .dependency-cruiser.cjs
 check "style budgets" node scripts/check-style.mjs
+check "migrations match the schema" bash scripts/check-migrations.sh
 
 echo "==> vitest"
 rm -f .vitest.json

@@ -11,8 +11,14 @@ import { ApiError } from '../errors';
 
 const MAX_ISSUES_SHOWN = 5;
 
-/** Turns zod issues into one sentence naming each offending field. */
+/**
+ * Turns zod issues into one sentence. A custom issue already is one, worded as Phase words it
+ * ("Missing required field: name"), and is shown alone, as Phase reports one error at a time;
+ * zod's own issues are listed with the field each concerns.
+ */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const custom = issues.find((issue) => issue.code === 'custom');
+  if (custom) return custom.message;
   const parts = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
     return `${where}: ${issue.message}`;

@@ -17,3 +17,19 @@ export const ErrorSchema = z
 export function errorResponse(description: string) {
   return { description, content: { 'application/json': { schema: ErrorSchema } } };
 }
+
+/** The OpenAPI description of a JSON response. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** The OpenAPI description of a required JSON request body. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: true, content: { 'application/json': { schema } } } };
+}
+
+/** Refusals every authenticated route can give. */
+export const AUTH_ERRORS = {
+  401: errorResponse('Missing, invalid or expired token'),
+  403: errorResponse('The role does not allow this'),
+};

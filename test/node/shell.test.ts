@@ -111,7 +111,8 @@ describe('small parsers', () => {
 
   it('names each failing field and caps the list', () => {
     const issues = Array.from({ length: 7 }, (_, i) => ({
-      code: 'custom' as const,
+      code: 'invalid_type' as const,
+      expected: 'string' as const,
       path: ['items', i],
       message: 'Bad',
       input: null,
@@ -119,6 +120,23 @@ describe('small parsers', () => {
     const text = describeIssues(issues);
     expect(text).toMatch(/^Invalid request: items\.0: Bad; items\.1: Bad/);
     expect(text).toContain('(and 2 more)');
+  });
+
+  it("shows a custom issue's sentence alone, as Phase reports one error at a time", () => {
+    const typeIssue = {
+      code: 'invalid_type' as const,
+      expected: 'string' as const,
+      path: ['a'],
+      message: 'Bad',
+      input: 1,
+    };
+    const custom = {
+      code: 'custom' as const,
+      path: ['name'],
+      message: 'Missing required field: name',
+      input: null,
+    };
+    expect(describeIssues([typeIssue, custom])).toBe('Missing required field: name');
   });
 
   it('escapes HTML metacharacters', () => {

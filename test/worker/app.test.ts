@@ -1,7 +1,11 @@
 import { env, SELF } from 'cloudflare:test';
 import { createRoute, z } from '@hono/zod-openapi';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/app';
+import { CryptoError } from '../../functions/crypto/errors';
 import { createRouter } from '../../functions/middleware/validate';
 import packageJson from '../../package.json';
 
@@ -30,6 +34,9 @@ function appWithProbes() {
     .openapi(echo, (c) => c.json(c.req.valid('json'), 200))
     .get('/probe/boom/', () => {
       throw new Error('database password is hunter2');
+    })
+    .get('/probe/bad-key/', () => {
+      throw new CryptoError('low_order_point', 'expected an X25519 key of prime order');
     });
   app.route('/', probes);
   return app;
@@ -168,6 +175,17 @@ describe('error shape', () => {
   });
 });
 
+describe('crypto input errors', () => {
+  it('answers a CryptoError with 400 invalid_request, never a 500', async () => {
+    const res = await appWithProbes().request('/probe/bad-key/', {}, env);
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toEqual({
+      error: 'Invalid cryptographic input: expected an X25519 key of prime order.',
+      code: 'invalid_request',
+    });
+  });
+});
+
 describe('X-Request-Id', () => {
   it('echoes an acceptable id the caller supplies', async () => {
     const id = 'trace-0123456789abcdef';
@@ -213,6 +231,28 @@ describe('rate limiting', () => {
       limited
     );
     expect(other.status).toBe(200);
+  });
+});
+
+describe('GET /v1/kms/server-public-key/', () => {
+  it('returns the kx seed key pair of SERVER_SECRET, under every prefix', async () => {
+    // Derived here with noble directly: sk = BLAKE2b-256(seed), pk = X25519(sk).
+    const seed = Uint8Array.from(env.SERVER_SECRET.match(/../g) ?? [], (h) => parseInt(h, 16));
+    const expected = bytesToHex(x25519.getPublicKey(blake2b(seed, { dkLen: 32 })));
+    for (const prefix of ['', '/service/public']) {
+      const res = await SELF.fetch(`${BASE}${prefix}/v1/kms/server-public-key/`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ publicKey: expected });
+    }
+  });
+
+  it('returns 500 without naming the value when SERVER_SECRET is malformed', async () => {
+    const broken = { ...env, SERVER_SECRET: 'not-a-secret-value' };
+    const res = await createApp().request('/v1/kms/server-public-key/', {}, broken);
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('not-a-secret-value');
+    expect(JSON.parse(text).code).toBe('server_error');
   });
 });
 

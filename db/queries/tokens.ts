@@ -1,0 +1,95 @@
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../client';
+import { members, roles, tokens } from '../schema';
+import { type AuditEventRow, insertAuditEvent } from './audit';
+
+export type TokenRow = typeof tokens.$inferSelect;
+export type NewTokenRow = typeof tokens.$inferInsert;
+
+/** A personal access token with the member and role it acts as. */
+export interface UserTokenWithPrincipal {
+  token: TokenRow;
+  member: typeof members.$inferSelect;
+  role: typeof roles.$inferSelect;
+}
+
+/**
+ * The user token with this bearer digest, with its member and role, in one round trip. Revoked
+ * and expired tokens are returned too: the caller decides, so the reason can be logged.
+ */
+export async function findUserTokenByDigest(
+  db: Db,
+  bearerDigest: string
+): Promise<UserTokenWithPrincipal | null> {
+  const [row] = await db
+    .select({ token: tokens, member: members, role: roles })
+    .from(tokens)
+    .innerJoin(members, eq(members.id, tokens.memberId))
+    .innerJoin(roles, eq(roles.id, members.roleId))
+    .where(and(eq(tokens.bearerDigest, bearerDigest), eq(tokens.kind, 'user')));
+  return row ?? null;
+}
+
+/** Inserts a token and its audit event in one batch. */
+export async function insertToken(db: Db, token: NewTokenRow, audit: AuditEventRow) {
+  await db.batch([db.insert(tokens).values(token), insertAuditEvent(db, audit)]);
+}
+
+/** A member's live (not revoked) personal access tokens, newest first. */
+export function listMemberTokens(db: Db, organisationId: string, memberId: string) {
+  return db
+    .select()
+    .from(tokens)
+    .where(
+      and(
+        eq(tokens.organisationId, organisationId),
+        eq(tokens.memberId, memberId),
+        eq(tokens.kind, 'user'),
+        isNull(tokens.deletedAt)
+      )
+    )
+    .orderBy(desc(tokens.createdAt));
+}
+
+/** One live token of a member, or null. */
+export async function findMemberToken(
+  db: Db,
+  organisationId: string,
+  memberId: string,
+  tokenId: string
+) {
+  const rows = await listMemberTokens(db, organisationId, memberId);
+  return rows.find((row) => row.id === tokenId) ?? null;
+}
+
+/** Revokes a token (soft delete) and records it, in one batch. */
+export async function revokeToken(db: Db, tokenId: string, nowMs: number, audit: AuditEventRow) {
+  await db.batch([
+    db
+      .update(tokens)
+      .set({ deletedAt: nowMs })
+      .where(and(eq(tokens.id, tokenId), isNull(tokens.deletedAt))),
+    insertAuditEvent(db, audit),
+  ]);
+}
+
+/**
+ * Records a use of the token unless one was recorded after `staleBeforeMs`: the condition is in
+ * the statement, so concurrent requests write at most once per interval.
+ */
+export async function touchTokenLastUsed(
+  db: Db,
+  tokenId: string,
+  nowMs: number,
+  staleBeforeMs: number
+) {
+  await db
+    .update(tokens)
+    .set({ lastUsedAt: nowMs })
+    .where(
+      and(
+        eq(tokens.id, tokenId),
+        or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, staleBeforeMs))
+      )
+    );
+}

@@ -1,0 +1,50 @@
+/**
+ * Zod fields for Phase's free-text rule (see validation/text.ts), for request schemas. Their
+ * failures are custom issues whose message is Phase's sentence, shown verbatim.
+ */
+import { z } from '@hono/zod-openapi';
+import { sanitiseText } from '../validation/text';
+
+function cleaned(field: string, max: number, required: boolean) {
+  return (raw: unknown, ctx: z.RefinementCtx): string | undefined => {
+    const result = sanitiseText(raw, field, { max, required });
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.message });
+    return z.NEVER;
+  };
+}
+
+/** A required text field under Phase's rule; failures carry Phase's message verbatim. */
+export function requiredText(field: string, max: number) {
+  const clean = cleaned(field, max, true);
+  return (
+    z
+      .unknown()
+      // `.optional()` lets an absent key reach the transform, which decides if it may be absent.
+      .optional()
+      .transform((raw, ctx) => clean(raw, ctx) ?? z.NEVER)
+      .openapi({ type: 'string', maxLength: max })
+  );
+}
+
+/** An optional text field under Phase's rule: blank counts as not supplied. */
+export function optionalText(field: string, max: number) {
+  return z
+    .unknown()
+    .optional()
+    .transform(cleaned(field, max, false))
+    .openapi({ type: 'string', maxLength: max });
+}
+
+/** A required id field, refused with Phase's "Missing required field" sentence. */
+export function requiredId(field: string) {
+  return z
+    .unknown()
+    .optional()
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && value !== '') return value;
+      ctx.addIssue({ code: 'custom', message: `Missing required field: ${field}` });
+      return z.NEVER;
+    })
+    .openapi({ type: 'string', format: 'uuid' });
+}
