@@ -5,6 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { isUniqueViolation } from '../db/errors';
 import { CryptoError, KmsConfigError } from './crypto/errors';
 import type { AppEnv } from './env';
 import { ApiError, toErrorResponse } from './errors';
@@ -40,6 +41,11 @@ function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof KmsConfigError) {
     log?.error('server secret misconfigured', { variable: err.variable });
     return toErrorResponse(new ApiError('server_error'), requestId);
+  }
+  // A duplicate that slipped past a check-then-write race: the index refused it, nothing changed.
+  if (isUniqueViolation(err)) {
+    log?.info('request refused', { code: 'conflict', reason: 'unique_violation' });
+    return toErrorResponse(new ApiError('conflict'), requestId);
   }
   // Hono raises these for a body that is not JSON; they are the caller's fault, not ours.
   if (err instanceof HTTPException && err.status === 400) {

@@ -87,7 +87,11 @@ export async function removeMember(
   nowMs: number,
   audit: AuditEventRow
 ) {
-  const ownTokens = and(eq(tokens.memberId, memberId), isNull(tokens.deletedAt));
+  const ownTokens = and(
+    eq(tokens.organisationId, organisationId),
+    eq(tokens.memberId, memberId),
+    isNull(tokens.deletedAt)
+  );
   await db.batch([
     db.update(tokens).set({ deletedAt: nowMs }).where(ownTokens),
     db

@@ -34,11 +34,21 @@ export async function findRoleByName(db: Db, organisationId: string, name: strin
 }
 
 /** How many active members hold the role. */
-export async function countMembersWithRole(db: Db, roleId: string): Promise<number> {
+export async function countMembersWithRole(
+  db: Db,
+  organisationId: string,
+  roleId: string
+): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(members)
-    .where(and(eq(members.roleId, roleId), isNull(members.deletedAt)));
+    .where(
+      and(
+        eq(members.organisationId, organisationId),
+        eq(members.roleId, roleId),
+        isNull(members.deletedAt)
+      )
+    );
   return row?.n ?? 0;
 }
 

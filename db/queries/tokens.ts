@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
-import { members, roles, tokens } from '../schema';
+import { members, roles, serviceAccounts, tokens } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
 
 export type TokenRow = typeof tokens.$inferSelect;
@@ -27,6 +27,27 @@ export async function findUserTokenByDigest(
     .innerJoin(members, eq(members.id, tokens.memberId))
     .innerJoin(roles, eq(roles.id, members.roleId))
     .where(and(eq(tokens.bearerDigest, bearerDigest), eq(tokens.kind, 'user')));
+  return row ?? null;
+}
+
+/** A service-account token with the account and role it acts as. */
+export interface ServiceAccountTokenWithPrincipal {
+  token: TokenRow;
+  serviceAccount: typeof serviceAccounts.$inferSelect;
+  role: typeof roles.$inferSelect;
+}
+
+/** The service-account token with this bearer digest, with its account and role, in one trip. */
+export async function findServiceAccountTokenByDigest(
+  db: Db,
+  bearerDigest: string
+): Promise<ServiceAccountTokenWithPrincipal | null> {
+  const [row] = await db
+    .select({ token: tokens, serviceAccount: serviceAccounts, role: roles })
+    .from(tokens)
+    .innerJoin(serviceAccounts, eq(serviceAccounts.id, tokens.serviceAccountId))
+    .innerJoin(roles, eq(roles.id, serviceAccounts.roleId))
+    .where(and(eq(tokens.bearerDigest, bearerDigest), eq(tokens.kind, 'service_account')));
   return row ?? null;
 }
 
@@ -58,17 +79,35 @@ export async function findMemberToken(
   memberId: string,
   tokenId: string
 ) {
-  const rows = await listMemberTokens(db, organisationId, memberId);
-  return rows.find((row) => row.id === tokenId) ?? null;
+  const [row] = await db
+    .select()
+    .from(tokens)
+    .where(
+      and(
+        eq(tokens.organisationId, organisationId),
+        eq(tokens.memberId, memberId),
+        eq(tokens.id, tokenId),
+        isNull(tokens.deletedAt)
+      )
+    );
+  return row ?? null;
 }
 
 /** Revokes a token (soft delete) and records it, in one batch. */
-export async function revokeToken(db: Db, tokenId: string, nowMs: number, audit: AuditEventRow) {
+export async function revokeToken(
+  db: Db,
+  organisationId: string,
+  tokenId: string,
+  nowMs: number,
+  audit: AuditEventRow
+) {
+  const live = and(
+    eq(tokens.organisationId, organisationId),
+    eq(tokens.id, tokenId),
+    isNull(tokens.deletedAt)
+  );
   await db.batch([
-    db
-      .update(tokens)
-      .set({ deletedAt: nowMs })
-      .where(and(eq(tokens.id, tokenId), isNull(tokens.deletedAt))),
+    db.update(tokens).set({ deletedAt: nowMs }).where(live),
     insertAuditEvent(db, audit),
   ]);
 }

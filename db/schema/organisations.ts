@@ -44,9 +44,8 @@ export const members = sqliteTable(
     organisationId: text('organisation_id')
       .notNull()
       .references(() => organisations.id, { onDelete: 'cascade' }),
-    roleId: text('role_id')
-      .notNull()
-      .references(() => roles.id),
+    /** Null only for removed members whose custom role was deleted after they left. */
+    roleId: text('role_id').references(() => roles.id, { onDelete: 'set null' }),
     email: text('email').notNull(),
     username: text('username').notNull(),
     fullName: text('full_name'),

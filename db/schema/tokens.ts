@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { members, organisations } from './organisations';
+import { serviceAccounts } from './service-accounts';
 
 /**
  * Bearer tokens of every kind (`user` personal access tokens now, `service_account` tokens
@@ -19,12 +20,15 @@ export const tokens = sqliteTable(
     kind: text('kind', { enum: ['user', 'service_account'] }).notNull(),
     /** The member this token acts as, for `user` tokens. */
     memberId: text('member_id').references(() => members.id),
+    /** The service account this token acts as, for `service_account` tokens. */
+    serviceAccountId: text('service_account_id').references(() => serviceAccounts.id),
     name: text('name').notNull(),
     bearerDigest: text('bearer_digest').notNull(),
     /** The principal's X25519 public key (hex), the Montgomery form of its identity key. */
     kxPublicKey: text('kx_public_key').notNull(),
     wrappedKeyShare: text('wrapped_key_share').notNull(),
     createdByMemberId: text('created_by_member_id'),
+    createdByServiceAccountId: text('created_by_service_account_id'),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at'),
     lastUsedAt: integer('last_used_at'),
@@ -33,5 +37,6 @@ export const tokens = sqliteTable(
   (t) => [
     uniqueIndex('tokens_bearer_digest').on(t.bearerDigest),
     index('tokens_member').on(t.memberId),
+    index('tokens_service_account').on(t.serviceAccountId),
   ]
 );

@@ -62,3 +62,22 @@ export function hasGlobalAccess(policy: Policy): boolean {
 export function isOwnerRole(role: Pick<RoleLike, 'name' | 'isDefault'>): boolean {
   return role.isDefault && role.name === 'Owner';
 }
+
+function mapWithin(inner: Policy['permissions'], outer: Policy['permissions']): boolean {
+  return Object.entries(inner).every(([resource, actions]) =>
+    actions.every((action) => outer[resource]?.includes(action) ?? false)
+  );
+}
+
+/**
+ * Whether `candidate` grants nothing `holder` lacks. A caller without global access may only
+ * hand out (or define) roles within its own: whoever creates a member with a server-generated
+ * keyring holds that member's keys, so any role it could assign is a role it could act as.
+ */
+export function isPolicyWithin(candidate: Policy, holder: Policy): boolean {
+  if (hasGlobalAccess(candidate) && !hasGlobalAccess(holder)) return false;
+  return (
+    mapWithin(candidate.permissions, holder.permissions) &&
+    mapWithin(candidate.app_permissions, holder.app_permissions)
+  );
+}

@@ -25,9 +25,10 @@ function checkMap(
   if (value === null || value === undefined) return { ok: true, map: {} };
   const label = level === 'org' ? 'permissions' : 'app_permissions';
   if (!isPlainObject(value)) return { ok: false, message: `${label} must be a JSON object.` };
-  const map: Policy['permissions'] = {};
+  const map: Policy['permissions'] = Object.create(null);
   for (const [resource, actions] of Object.entries(value)) {
-    const allowed = catalogue[resource];
+    // Own properties only: `constructor` or `__proto__` must read as unknown classes.
+    const allowed = Object.hasOwn(catalogue, resource) ? catalogue[resource] : undefined;
     if (!allowed) {
       const classes = sorted(Object.keys(catalogue));
       return {

@@ -6,10 +6,14 @@
  */
 
 import type { Db } from '../../db/client';
-import { findUserTokenByDigest } from '../../db/queries/tokens';
+import {
+  findServiceAccountTokenByDigest,
+  findUserTokenByDigest,
+  type TokenRow,
+} from '../../db/queries/tokens';
 import { policyOf } from '../access/check';
 import { digestBearer, isBearerHex } from '../crypto/tokens';
-import type { MemberPrincipal } from './principal';
+import type { Principal } from './principal';
 
 export const TOKEN_TYPES = ['User', 'Service', 'ServiceAccount'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
@@ -21,11 +25,12 @@ export type AuthFailure =
   | 'unknown_token'
   | 'revoked'
   | 'expired'
-  | 'member_removed';
+  | 'member_removed'
+  | 'service_account_deleted';
 
 export type Authenticated = {
   ok: true;
-  principal: MemberPrincipal;
+  principal: Principal;
   /** When the token was last recorded as used, for the throttled `last_used_at` write. */
   lastUsedAt: number | null;
 };
@@ -47,6 +52,45 @@ export function parseAuthorization(
   return { ok: true, type: type as TokenType, credential };
 }
 
+type Found =
+  | { ok: true; principal: Principal; token: TokenRow }
+  | { ok: false; reason: AuthFailure };
+
+function roleOf(role: { id: string; name: string; isDefault: boolean; permissions: string }) {
+  return { id: role.id, name: role.name, isDefault: role.isDefault, policy: policyOf(role) };
+}
+
+async function findUser(db: Db, digest: string): Promise<Found> {
+  const found = await findUserTokenByDigest(db, digest);
+  if (!found) return { ok: false, reason: 'unknown_token' };
+  const { token, member, role } = found;
+  if (member.deletedAt !== null) return { ok: false, reason: 'member_removed' };
+  const principal: Principal = {
+    kind: 'member',
+    organisationId: token.organisationId,
+    memberId: member.id,
+    tokenId: token.id,
+    email: member.email,
+    role: roleOf(role),
+  };
+  return { ok: true, principal, token };
+}
+
+async function findServiceAccount(db: Db, digest: string): Promise<Found> {
+  const found = await findServiceAccountTokenByDigest(db, digest);
+  if (!found) return { ok: false, reason: 'unknown_token' };
+  const { token, serviceAccount, role } = found;
+  if (serviceAccount.deletedAt !== null) return { ok: false, reason: 'service_account_deleted' };
+  const principal: Principal = {
+    kind: 'service_account',
+    organisationId: token.organisationId,
+    serviceAccountId: serviceAccount.id,
+    tokenId: token.id,
+    role: roleOf(role),
+  };
+  return { ok: true, principal, token };
+}
+
 /** Resolves the caller behind an Authorization header at `nowMs`. */
 export async function authenticate(
   db: Db,
@@ -55,25 +99,17 @@ export async function authenticate(
 ): Promise<AuthResult> {
   const parsed = parseAuthorization(header);
   if (!parsed.ok) return parsed;
-  // Only personal access tokens exist so far; other types are well-formed but match nothing.
-  if (parsed.type !== 'User' || !isBearerHex(parsed.credential)) {
+  // Legacy app-scoped `Service` tokens are not issued here: well-formed, but they match nothing.
+  if (parsed.type === 'Service' || !isBearerHex(parsed.credential)) {
     return { ok: false, reason: 'unknown_token' };
   }
 
-  const found = await findUserTokenByDigest(db, digestBearer(parsed.credential));
-  if (!found) return { ok: false, reason: 'unknown_token' };
-  const { token, member, role } = found;
+  const digest = digestBearer(parsed.credential);
+  const found =
+    parsed.type === 'User' ? await findUser(db, digest) : await findServiceAccount(db, digest);
+  if (!found.ok) return found;
+  const { token, principal } = found;
   if (token.deletedAt !== null) return { ok: false, reason: 'revoked' };
   if (token.expiresAt !== null && token.expiresAt <= nowMs) return { ok: false, reason: 'expired' };
-  if (member.deletedAt !== null) return { ok: false, reason: 'member_removed' };
-
-  const principal: MemberPrincipal = {
-    kind: 'member',
-    organisationId: token.organisationId,
-    memberId: member.id,
-    tokenId: token.id,
-    email: member.email,
-    role: { id: role.id, name: role.name, isDefault: role.isDefault, policy: policyOf(role) },
-  };
   return { ok: true, principal, lastUsedAt: token.lastUsedAt };
 }

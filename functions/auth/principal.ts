@@ -22,7 +22,26 @@ export interface MemberPrincipal {
   role: PrincipalRole;
 }
 
-export type Principal = MemberPrincipal;
+/** A service account acting through one of its tokens. */
+export interface ServiceAccountPrincipal {
+  kind: 'service_account';
+  organisationId: string;
+  serviceAccountId: string;
+  tokenId: string;
+  role: PrincipalRole;
+}
+
+export type Principal = MemberPrincipal | ServiceAccountPrincipal;
+
+/** The member behind a principal, or null for a service account. */
+export function memberIdOf(principal: Principal): string | null {
+  return principal.kind === 'member' ? principal.memberId : null;
+}
+
+/** The service account behind a principal, or null for a member. */
+export function serviceAccountIdOf(principal: Principal): string | null {
+  return principal.kind === 'service_account' ? principal.serviceAccountId : null;
+}
 
 /** Who did something, as the audit log records it, with where the request came from. */
 export interface Actor {
@@ -44,8 +63,8 @@ export interface RequestOrigin {
 export function actorFor(principal: Principal, origin: RequestOrigin): Actor {
   return {
     organisationId: principal.organisationId,
-    actorType: 'member',
-    actorId: principal.memberId,
+    actorType: principal.kind,
+    actorId: principal.kind === 'member' ? principal.memberId : principal.serviceAccountId,
     actorTokenId: principal.tokenId,
     ...origin,
   };

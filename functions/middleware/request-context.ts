@@ -34,6 +34,8 @@ export function requestContext(): MiddlewareHandler<{
     await next();
 
     c.res.headers.set('X-Request-Id', requestId);
+    // Responses carry tokens, keyrings and ciphertext; no cache on the way may keep one.
+    if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
     const status = c.res.status;
     // 4xx is the caller's business and logs at info; only 5xx is ours to be paged about.
     const level = status >= 500 ? 'error' : 'info';

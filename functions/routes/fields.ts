@@ -48,3 +48,19 @@ export function requiredId(field: string) {
     })
     .openapi({ type: 'string', format: 'uuid' });
 }
+
+/**
+ * An optional text field where a blank value means "clear it": `null` or absent leave the field
+ * as it is, `""` sets it to `""` (phase-rest.md §7.5, a role's description).
+ */
+export function clearableText(field: string, max: number) {
+  const clean = cleaned(field, max, false);
+  return z
+    .unknown()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === null) return undefined;
+      return clean(raw, ctx) ?? '';
+    })
+    .openapi({ type: 'string', maxLength: max });
+}

@@ -3,7 +3,7 @@
  * Phase takes them (snake_case) and responses as it answers (camelCase).
  */
 import { z } from '@hono/zod-openapi';
-import { optionalText, requiredId, requiredText } from './fields';
+import { clearableText, optionalText, requiredId, requiredText } from './fields';
 
 const ISO = z.string().openapi({ example: '2026-01-01T00:00:00.000Z' });
 
@@ -105,7 +105,7 @@ export const ChangeRoleBodySchema = z.object({ role_id: requiredId('role_id') })
 
 export const RoleBodySchema = z.object({
   name: optionalText('name', 64),
-  description: optionalText('description', 500),
+  description: clearableText('description', 500),
   color: z.unknown().optional().openapi({ type: 'string', maxLength: 7 }),
   permissions: z.unknown().optional().openapi({
     type: 'object',

@@ -44,6 +44,12 @@ function registeredExpiry(registration: TokenRegistration, nowMs: number): numbe
 /** Generates a keyring when no identity key is given; otherwise checks the key and any token. */
 export function resolveCredentials(input: IdentityInput, nowMs: number): Credentials {
   if (input.identity_key === undefined) {
+    if (input.token) {
+      throw new ApiError(
+        'invalid_request',
+        "A 'token' registration needs the 'identity_key' it is signed with."
+      );
+    }
     const generated = generateIdentity();
     const { bearerDigest, wrappedKeyShare } = generated.firstToken;
     const firstToken = { bearerDigest, wrappedKeyShare, expiresAt: null };
@@ -100,6 +106,8 @@ export function newMemberRows(draft: MemberDraft, credentials: Credentials, nowM
     expiresAt: first.expiresAt,
     lastUsedAt: null,
     deletedAt: null,
+    serviceAccountId: null,
+    createdByServiceAccountId: null,
   };
   return { member, token };
 }

@@ -15,9 +15,9 @@ import {
 } from '../../db/queries/members';
 import { findRole, type RoleRow } from '../../db/queries/roles';
 import { principalHasGlobalAccess, requirePermission } from '../access/authorize';
-import { hasGlobalAccess, isOwnerRole, policyOf } from '../access/check';
+import { hasGlobalAccess, isOwnerRole, isPolicyWithin, policyOf } from '../access/check';
 import { auditEvent } from '../audit/events';
-import type { Actor, Principal } from '../auth/principal';
+import { type Actor, memberIdOf, type Principal } from '../auth/principal';
 import { ApiError } from '../errors';
 import {
   type IdentityInput,
@@ -44,7 +44,9 @@ async function assignableRole(db: Db, principal: Principal, roleId: string): Pro
   if (isOwnerRole(role)) {
     throw forbidden('You cannot assign the Owner role directly. Use the ownership transfer flow.');
   }
-  if (hasGlobalAccess(policyOf(role)) && !principalHasGlobalAccess(principal)) {
+  const policy = policyOf(role);
+  const global = principalHasGlobalAccess(principal);
+  if (!global && (hasGlobalAccess(policy) || !isPolicyWithin(policy, principal.role.policy))) {
     throw forbidden(`You cannot assign the '${role.name}' role.`);
   }
   return role;
@@ -87,7 +89,7 @@ export async function createMember(
     roleId: role.id,
     email: input.email,
     fullName: input.name ?? null,
-    createdByMemberId: principal.memberId,
+    createdByMemberId: memberIdOf(principal),
     tokenName: 'First token',
   };
   const { member, token } = newMemberRows(draft, credentials, nowMs);
@@ -111,7 +113,7 @@ function guardTarget(principal: Principal, target: MemberWithRole, verb: 'update
         : 'The Owner cannot be removed via the API. Use the ownership transfer flow.'
     );
   }
-  if (target.member.id === principal.memberId) {
+  if (target.member.id === memberIdOf(principal)) {
     throw forbidden(
       verb === 'update'
         ? 'You cannot update your own role.'
@@ -119,11 +121,15 @@ function guardTarget(principal: Principal, target: MemberWithRole, verb: 'update
     );
   }
   if (hasGlobalAccess(policyOf(target.role)) && !principalHasGlobalAccess(principal)) {
-    throw forbidden(
+    const byMember =
       verb === 'update'
         ? 'You cannot update the role of a member with global access.'
-        : 'You cannot remove a member with a global access role.'
-    );
+        : 'You cannot remove a member with a global access role.';
+    const byServiceAccount =
+      verb === 'update'
+        ? 'Service accounts cannot modify members with global access.'
+        : 'Service accounts cannot remove members with global access.';
+    throw forbidden(principal.kind === 'member' ? byMember : byServiceAccount);
   }
 }
 

@@ -14,18 +14,33 @@ import {
   revokeToken,
   type TokenRow,
 } from '../../db/queries/tokens';
-import { requirePermission } from '../access/authorize';
+import { principalHasGlobalAccess, requirePermission } from '../access/authorize';
+import { hasGlobalAccess, isOwnerRole, policyOf, type RoleLike } from '../access/check';
 import type { Action } from '../access/policies';
 import { auditEvent } from '../audit/events';
-import type { Actor, Principal } from '../auth/principal';
+import { type Actor, memberIdOf, type Principal, serviceAccountIdOf } from '../auth/principal';
 import { ApiError } from '../errors';
 import type { TokenRegistration } from './identity';
 import { resolveCredentials } from './member-rows';
 import { tokenView } from './views';
 
+/**
+ * Another member's tokens are that member's way in: only the Owner touches the Owner's, and
+ * only global access touches those of a member with global access, so nobody can lock out
+ * someone above them by revoking their tokens.
+ */
+function guardOthersTokens(principal: Principal, targetRole: RoleLike) {
+  if (isOwnerRole(targetRole)) {
+    throw new ApiError('forbidden', "Only the Owner can manage the Owner's tokens.");
+  }
+  if (hasGlobalAccess(policyOf(targetRole)) && !principalHasGlobalAccess(principal)) {
+    throw new ApiError('forbidden', 'You cannot manage the tokens of a member with global access.');
+  }
+}
+
 /** Loads the member whose tokens are meant, after checking the caller may manage them. */
 async function tokenOwner(db: Db, principal: Principal, memberId: string, action: Action) {
-  if (memberId !== principal.memberId) {
+  if (memberId !== memberIdOf(principal)) {
     requirePermission(
       principal,
       action,
@@ -35,6 +50,7 @@ async function tokenOwner(db: Db, principal: Principal, memberId: string, action
   }
   const found = await findMember(db, principal.organisationId, memberId);
   if (!found) throw new ApiError('not_found', 'Member not found.');
+  if (memberId !== memberIdOf(principal)) guardOthersTokens(principal, found.role);
   return found.member;
 }
 
@@ -71,11 +87,13 @@ export async function registerPersonalToken(
     bearerDigest: first.bearerDigest,
     kxPublicKey: credentials.kxPublicKey,
     wrappedKeyShare: first.wrappedKeyShare,
-    createdByMemberId: principal.memberId,
+    createdByMemberId: memberIdOf(principal),
     createdAt: nowMs,
     expiresAt: first.expiresAt,
     lastUsedAt: null,
     deletedAt: null,
+    serviceAccountId: null,
+    createdByServiceAccountId: serviceAccountIdOf(principal),
   };
   const newValues = { name: token.name, member_id: memberId };
   const audit = auditEvent(
@@ -105,5 +123,5 @@ export async function revokePersonalToken(
     { eventType: 'D', resourceType: 'pat', resourceId: tokenId, oldValues },
     nowMs
   );
-  await revokeToken(db, tokenId, nowMs, audit);
+  await revokeToken(db, principal.organisationId, tokenId, nowMs, audit);
 }

@@ -14,7 +14,8 @@ import {
   type RoleRow,
   updateRole,
 } from '../../db/queries/roles';
-import { requirePermission } from '../access/authorize';
+import { principalHasGlobalAccess, requirePermission } from '../access/authorize';
+import { isPolicyWithin } from '../access/check';
 import { validateCustomPolicy } from '../access/validate-policy';
 import { auditEvent } from '../audit/events';
 import type { Actor, Principal } from '../auth/principal';
@@ -52,9 +53,15 @@ function checkColor(color: unknown): string | undefined {
   return String(color);
 }
 
-function checkPolicy(permissions: unknown): string {
+function checkPolicy(principal: Principal, permissions: unknown): string {
   const result = validateCustomPolicy(permissions);
   if (!result.ok) throw new ApiError('invalid_request', result.message);
+  if (
+    !principalHasGlobalAccess(principal) &&
+    !isPolicyWithin(result.policy, principal.role.policy)
+  ) {
+    throw new ApiError('forbidden', 'You cannot grant permissions your own role does not have.');
+  }
   return JSON.stringify(result.policy);
 }
 
@@ -79,7 +86,7 @@ export async function createRole(
   const name = input.name;
   if (name === undefined) throw new ApiError('invalid_request', 'Missing required field: name');
   await assertNameFree(db, principal, name);
-  const permissions = checkPolicy(input.permissions);
+  const permissions = checkPolicy(principal, input.permissions);
   const role: RoleRow = {
     id: crypto.randomUUID(),
     organisationId: principal.organisationId,
@@ -128,7 +135,7 @@ export async function editRole(
     if (typeof input.permissions !== 'object' || Array.isArray(input.permissions)) {
       throw new ApiError('invalid_request', 'Permissions must be a JSON object.');
     }
-    changes.permissions = checkPolicy(input.permissions);
+    changes.permissions = checkPolicy(principal, input.permissions);
   }
 
   const details = {
@@ -158,7 +165,7 @@ export async function removeRole(
   requirePermission(principal, 'delete', 'Roles', 'roles');
   const role = await loadRole(db, principal, roleId);
   if (role.isDefault) throw new ApiError('forbidden', 'Default roles cannot be deleted.');
-  if ((await countMembersWithRole(db, role.id)) > 0) {
+  if ((await countMembersWithRole(db, principal.organisationId, role.id)) > 0) {
     throw new ApiError('conflict', 'Cannot delete a role that has members assigned to it.');
   }
   // TODO(#5): also refuse while a service account holds the role, once service accounts exist.

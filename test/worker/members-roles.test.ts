@@ -344,3 +344,124 @@ describe('/v1/roles/', () => {
     expect(res.body.error).toBe('At least one field must be provided.');
   });
 });
+
+describe('privilege boundaries', () => {
+  const wide = {
+    permissions: { Members: ['create', 'read'], MemberPersonalAccessTokens: ['read', 'delete'] },
+    app_permissions: {},
+  };
+
+  it('keeps a Manager from defining or assigning a role beyond its own', async () => {
+    const org = await bootstrapOrg();
+    const manager = await addMember(org.auth, await roleId(org.auth, 'Manager'));
+    const define = await call('POST', '/v1/roles/', manager.auth, {
+      name: 'Wider',
+      permissions: wide,
+    });
+    expect(define.status).toBe(403);
+    expect(define.body.error).toBe('You cannot grant permissions your own role does not have.');
+
+    const byOwner = await call('POST', '/v1/roles/', org.auth, {
+      name: 'Wider',
+      permissions: wide,
+    });
+    expect(byOwner.status).toBe(201);
+    const assign = await call('POST', '/v1/members/', manager.auth, {
+      email: 'puppet@example.org',
+      role_id: byOwner.body.id,
+    });
+    expect(assign.status).toBe(403);
+    expect(assign.body.error).toBe("You cannot assign the 'Wider' role.");
+  });
+
+  it("keeps an Admin from revoking the Owner's tokens", async () => {
+    const org = await bootstrapOrg();
+    const admin = await addMember(org.auth, await roleId(org.auth, 'Admin'));
+    const path = `/v1/members/${org.owner.id}/tokens/`;
+    const list = await call('GET', path, admin.auth);
+    expect(list.status).toBe(403);
+    const [token] = (await call('GET', path, org.auth)).body.data;
+    expect((await call('DELETE', `${path}${token.id}/`, admin.auth)).status).toBe(403);
+    expect((await call('GET', '/v1/members/', org.auth)).status).toBe(200);
+  });
+
+  it('marks responses carrying credentials as not cacheable', async () => {
+    const org = await bootstrapOrg();
+    const res = await call('POST', '/v1/members/', org.auth, {
+      email: 'cache@example.org',
+      role_id: await roleId(org.auth, 'Developer'),
+    });
+    expect(res.body.token).toBeDefined();
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+  });
+});
+
+describe('inputs that must not become 500s', () => {
+  it('deletes a custom role whose only holder has been removed', async () => {
+    const org = await bootstrapOrg();
+    const role = await call('POST', '/v1/roles/', org.auth, {
+      name: 'Temp',
+      permissions: { permissions: { Apps: ['read'] }, app_permissions: {} },
+    });
+    const holder = await addMember(org.auth, role.body.id);
+    await call('DELETE', `/v1/members/${holder.member.id}/`, org.auth);
+    expect((await call('DELETE', `/v1/roles/${role.body.id}/`, org.auth)).status).toBe(204);
+  });
+
+  it('refuses inherited object names as permission classes', async () => {
+    const org = await bootstrapOrg();
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const permissions = { permissions: { [name]: ['read'] }, app_permissions: {} };
+      const res = await call('POST', '/v1/roles/', org.auth, { name: `R ${name}`, permissions });
+      expect(res.status, name).toBe(400);
+      expect(res.body.error).toMatch(/^Unknown org permission class/);
+    }
+  });
+
+  it('answers 409 when a registration reuses a registered bearer digest', async () => {
+    const org = await bootstrapOrg();
+    const { keyring, identityKey } = clientKeyring();
+    const { registration } = clientToken(keyring);
+    const body = (email: string) => ({
+      email,
+      role_id: '',
+      identity_key: identityKey,
+      token: registration,
+    });
+    const developer = await roleId(org.auth, 'Developer');
+    const first = await call('POST', '/v1/members/', org.auth, {
+      ...body('a@example.org'),
+      role_id: developer,
+    });
+    expect(first.status).toBe(201);
+    const second = await call('POST', '/v1/members/', org.auth, {
+      ...body('b@example.org'),
+      role_id: developer,
+    });
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('conflict');
+  });
+
+  it('refuses a token registration without the identity key it is signed with', async () => {
+    const org = await bootstrapOrg();
+    const { registration } = clientToken(clientKeyring().keyring);
+    const res = await call('POST', '/v1/members/', org.auth, {
+      email: 'nokey@example.org',
+      role_id: await roleId(org.auth, 'Developer'),
+      token: registration,
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('clears a role description with an empty string', async () => {
+    const org = await bootstrapOrg();
+    const role = await call('POST', '/v1/roles/', org.auth, {
+      name: 'Described',
+      description: 'Something',
+      permissions: { permissions: {}, app_permissions: {} },
+    });
+    const res = await call('PUT', `/v1/roles/${role.body.id}/`, org.auth, { description: '' });
+    expect(res.status).toBe(200);
+    expect(res.body.description).toBe('');
+  });
+});
