@@ -23,6 +23,8 @@ import { memberRoutes } from './routes/members';
 import { personalTokenRoutes } from './routes/personal-tokens';
 import { mountReference } from './routes/reference';
 import { roleRoutes } from './routes/roles';
+import { serviceAccountKeyRoutes } from './routes/service-account-keys';
+import { serviceAccountRoutes } from './routes/service-accounts';
 
 /** Maps anything thrown to the common error shape; unknown errors never show their message. */
 function handleError(err: Error, c: Context<AppEnv>): Response {
@@ -69,7 +71,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   // Everything under these needs a bearer; one middleware per prefix, so a request is
   // authenticated exactly once however many routers share the prefix.
-  for (const prefix of ['/v1/members/', '/v1/roles/']) app.use(`${prefix}*`, requireAuth());
+  for (const prefix of ['/v1/members/', '/v1/roles/', '/v1/service-accounts/']) {
+    app.use(`${prefix}*`, requireAuth());
+  }
 
   app.route('/', healthRoutes);
   app.route('/v1/bootstrap/', bootstrapRoutes);
@@ -77,6 +81,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/members/', memberRoutes);
   app.route('/v1/members/', personalTokenRoutes);
   app.route('/v1/roles/', roleRoutes);
+  app.route('/v1/service-accounts/', serviceAccountKeyRoutes);
+  app.route('/v1/service-accounts/', serviceAccountRoutes);
   mountReference(app);
 
   app.notFound((c) => {

@@ -5,6 +5,7 @@
 import { createApp } from './app';
 import { runScheduled } from './scheduled';
 
+export { KeyringObject } from './durable-objects/keyring-object';
 export { RateLimiter } from './durable-objects/rate-limiter';
 
 const app = createApp();

@@ -70,14 +70,14 @@ function mapWithin(inner: Policy['permissions'], outer: Policy['permissions']): 
 }
 
 /**
- * Whether `candidate` grants nothing `holder` lacks. A caller without global access may only
- * hand out (or define) roles within its own: whoever creates a member with a server-generated
- * keyring holds that member's keys, so any role it could assign is a role it could act as.
+ * Whether `candidate` grants nothing at organisation level that `holder` lacks. A caller without
+ * global access may only hand out (or define) roles within its own there: whoever creates a
+ * member or service account with a server-generated keyring holds its keys, so any role it
+ * could assign is a role it could act as. App-level grants are left out on purpose: they only
+ * take effect in apps the holder is given, and granting app access is itself bounded by the
+ * access the granting caller holds.
  */
 export function isPolicyWithin(candidate: Policy, holder: Policy): boolean {
   if (hasGlobalAccess(candidate) && !hasGlobalAccess(holder)) return false;
-  return (
-    mapWithin(candidate.permissions, holder.permissions) &&
-    mapWithin(candidate.app_permissions, holder.app_permissions)
-  );
+  return mapWithin(candidate.permissions, holder.permissions);
 }

@@ -9,7 +9,7 @@ export type AuditEventType = 'C' | 'U' | 'D' | 'A';
 
 export interface AuditDetails {
   eventType: AuditEventType;
-  resourceType: 'organisation' | 'member' | 'role' | 'pat';
+  resourceType: 'organisation' | 'member' | 'role' | 'pat' | 'sa' | 'sa_token';
   resourceId: string;
   oldValues?: Record<string, unknown>;
   newValues?: Record<string, unknown>;

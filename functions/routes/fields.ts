@@ -64,3 +64,21 @@ export function clearableText(field: string, max: number) {
     })
     .openapi({ type: 'string', maxLength: max });
 }
+
+/**
+ * A text field that may be left out (keeping its current or default value) but, when given,
+ * must not be blank: `token_name` on create, `name` on update (phase-rest.md §6.3, §6.5).
+ */
+export function presentText(field: string, max: number, whenAbsent?: string) {
+  const clean = cleaned(field, max, true);
+  return z
+    .unknown()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return whenAbsent;
+      // On update `null` means "not supplied"; with a default (create) it is an error.
+      if (raw === null && whenAbsent === undefined) return undefined;
+      return clean(raw, ctx);
+    })
+    .openapi({ type: 'string', maxLength: max });
+}

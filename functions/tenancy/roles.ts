@@ -14,6 +14,7 @@ import {
   type RoleRow,
   updateRole,
 } from '../../db/queries/roles';
+import { countServiceAccountsWithRole } from '../../db/queries/service-accounts';
 import { principalHasGlobalAccess, requirePermission } from '../access/authorize';
 import { isPolicyWithin } from '../access/check';
 import { validateCustomPolicy } from '../access/validate-policy';
@@ -168,7 +169,12 @@ export async function removeRole(
   if ((await countMembersWithRole(db, principal.organisationId, role.id)) > 0) {
     throw new ApiError('conflict', 'Cannot delete a role that has members assigned to it.');
   }
-  // TODO(#5): also refuse while a service account holds the role, once service accounts exist.
+  if ((await countServiceAccountsWithRole(db, role.id)) > 0) {
+    throw new ApiError(
+      'conflict',
+      'Cannot delete a role that has service accounts assigned to it.'
+    );
+  }
   const audit = auditEvent(
     actor,
     { eventType: 'D', resourceType: 'role', resourceId: role.id, oldValues: { name: role.name } },

@@ -91,3 +91,12 @@ export async function roleId(auth: string, name: string): Promise<string> {
   if (!role) throw new Error(`no role ${name}`);
   return role.id;
 }
+
+/** A server-side KMS service account created by `auth`, with its first token's auth header. */
+export async function addServiceAccount(auth: string, roleIdValue: string, name = 'ci-runner') {
+  const res = await call('POST', '/v1/service-accounts/', auth, { name, role_id: roleIdValue });
+  if (res.status !== 201)
+    throw new Error(`SA create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const bearer = (res.body.initialToken.bearerToken as string).split(' ')[1] as string;
+  return { account: res.body, auth: `Bearer ServiceAccount ${bearer}`, bearer };
+}

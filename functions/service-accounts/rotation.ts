@@ -1,0 +1,45 @@
+/**
+ * Root-key rotation: every keyring envelope still under an older root key is re-wrapped under
+ * the newest, a page at a time. Each re-wrap goes through the account's Durable Object, so it
+ * never races a keyring being enabled, replaced or deleted. The progress lives in the data
+ * (`key_version`), so an interrupted rotation resumes by running again; old envelopes keep
+ * opening throughout, because old root keys stay configured until nothing uses them.
+ */
+import type { Db } from '../../db/client';
+import {
+  countKeyringsBelowVersion,
+  listKeyringsBelowVersion,
+} from '../../db/queries/service-accounts';
+import { loadRootKeys } from '../crypto/kms-root-keys';
+import { keyringObject, unwrapResult } from './keyring-object-client';
+
+export const DEFAULT_ROTATION_BATCH = 100;
+// Re-wraps in flight at once: enough to overlap D1 round trips, few enough to stay polite.
+const PARALLEL_REWRAPS = 8;
+
+export interface RotationProgress {
+  currentVersion: number;
+  rewrapped: number;
+  remaining: number;
+}
+
+/** Re-wraps up to `batchSize` envelopes and reports what is left. */
+export async function rotateKeyringBatch(
+  db: Db,
+  env: Env,
+  batchSize: number,
+  nowMs: number
+): Promise<RotationProgress> {
+  const { currentVersion } = loadRootKeys(env.KMS_ROOT_KEYS);
+  const page = await listKeyringsBelowVersion(db, currentVersion, batchSize);
+  let rewrapped = 0;
+  for (let i = 0; i < page.length; i += PARALLEL_REWRAPS) {
+    const slice = page.slice(i, i + PARALLEL_REWRAPS);
+    const results = await Promise.all(
+      slice.map((row) => keyringObject(env, row.serviceAccountId).rewrap({ ...row, nowMs }))
+    );
+    rewrapped += results.map(unwrapResult).filter((r) => r.rewrapped).length;
+  }
+  const remaining = await countKeyringsBelowVersion(db, currentVersion);
+  return { currentVersion, rewrapped, remaining };
+}
