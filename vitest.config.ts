@@ -38,6 +38,7 @@ export default defineConfig(async () => {
             name: 'node',
             include: ['test/node/**/*.test.ts'],
             environment: 'node',
+            globalSetup: ['./test/node/setup/worker.ts'],
             testTimeout: 60_000,
           },
         },

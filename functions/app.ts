@@ -23,7 +23,9 @@ import { memberRoutes } from './routes/members';
 import { personalTokenRoutes } from './routes/personal-tokens';
 import { mountReference } from './routes/reference';
 import { roleRoutes } from './routes/roles';
+import { secretsTokenRoutes } from './routes/secrets-tokens';
 import { serviceAccountKeyRoutes } from './routes/service-account-keys';
+import { serviceAccountTokenRoutes } from './routes/service-account-tokens';
 import { serviceAccountRoutes } from './routes/service-accounts';
 
 /** Maps anything thrown to the common error shape; unknown errors never show their message. */
@@ -71,7 +73,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   // Everything under these needs a bearer; one middleware per prefix, so a request is
   // authenticated exactly once however many routers share the prefix.
-  for (const prefix of ['/v1/members/', '/v1/roles/', '/v1/service-accounts/']) {
+  const authenticated = ['/v1/members/', '/v1/roles/', '/v1/service-accounts/', '/secrets/'];
+  for (const prefix of authenticated) {
     app.use(`${prefix}*`, requireAuth());
   }
 
@@ -83,6 +86,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/roles/', roleRoutes);
   app.route('/v1/service-accounts/', serviceAccountKeyRoutes);
   app.route('/v1/service-accounts/', serviceAccountRoutes);
+  app.route('/v1/service-accounts/', serviceAccountTokenRoutes);
+  app.route('/', secretsTokenRoutes);
   mountReference(app);
 
   app.notFound((c) => {

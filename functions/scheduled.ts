@@ -2,16 +2,14 @@
  * The cron entry point. Each housekeeping task runs on its own, so one failing task neither hides
  * nor stops the others, and each outcome is one log line.
  */
+import type { HousekeepingTask } from './housekeeping/task';
+import { tokenSweep } from './housekeeping/token-sweep';
 import { createLogger, parseLogLevel } from './log';
 
-/** One piece of housekeeping: returns a count of what it did, for the log. */
-export interface HousekeepingTask {
-  name: string;
-  run(env: Env, nowMs: number): Promise<number>;
-}
+export type { HousekeepingTask };
 
 /** Tasks run on every cron tick; each capability that needs a sweep registers one here. */
-export const HOUSEKEEPING_TASKS: HousekeepingTask[] = [];
+export const HOUSEKEEPING_TASKS: HousekeepingTask[] = [tokenSweep];
 
 /** Runs every task and reports how many failed. */
 export async function runScheduled(

@@ -132,3 +132,52 @@ export async function touchTokenLastUsed(
       )
     );
 }
+
+/** One live token of a service account, or null. */
+export async function findServiceAccountToken(
+  db: Db,
+  organisationId: string,
+  serviceAccountId: string,
+  tokenId: string
+): Promise<TokenRow | null> {
+  const [row] = await db
+    .select()
+    .from(tokens)
+    .where(
+      and(
+        eq(tokens.organisationId, organisationId),
+        eq(tokens.serviceAccountId, serviceAccountId),
+        eq(tokens.id, tokenId),
+        isNull(tokens.deletedAt)
+      )
+    );
+  return row ?? null;
+}
+
+/**
+ * Rotation in one batch: the successor inserted, the old token's life cut to `oldExpiresAt`,
+ * and the audit event, so there is never a moment with neither token or with both unbounded.
+ */
+export async function insertSuccessorToken(
+  db: Db,
+  successor: TokenRow,
+  old: { id: string; expiresAt: number },
+  audit: AuditEventRow
+) {
+  await db.batch([
+    db.insert(tokens).values(successor),
+    db.update(tokens).set({ expiresAt: old.expiresAt }).where(eq(tokens.id, old.id)),
+    insertAuditEvent(db, audit),
+  ]);
+}
+
+/**
+ * Deletes tokens that expired, or were revoked, before `beforeMs`. Their audit events stay: the
+ * audit table has no foreign keys for exactly this.
+ */
+export async function deleteTokensEndedBefore(db: Db, beforeMs: number): Promise<number> {
+  const result = await db
+    .delete(tokens)
+    .where(or(lt(tokens.expiresAt, beforeMs), lt(tokens.deletedAt, beforeMs)));
+  return result.meta.changes;
+}

@@ -70,6 +70,7 @@ async function findUser(db: Db, digest: string): Promise<Found> {
     organisationId: token.organisationId,
     memberId: member.id,
     tokenId: token.id,
+    wrappedKeyShare: token.wrappedKeyShare,
     email: member.email,
     role: roleOf(role),
   };
@@ -86,6 +87,7 @@ async function findServiceAccount(db: Db, digest: string): Promise<Found> {
     organisationId: token.organisationId,
     serviceAccountId: serviceAccount.id,
     tokenId: token.id,
+    wrappedKeyShare: token.wrappedKeyShare,
     role: roleOf(role),
   };
   return { ok: true, principal, token };

@@ -18,6 +18,8 @@ export interface MemberPrincipal {
   organisationId: string;
   memberId: string;
   tokenId: string;
+  /** Share B of the calling token, wrapped; only the token's holder can open it. */
+  wrappedKeyShare: string;
   email: string;
   role: PrincipalRole;
 }
@@ -28,6 +30,7 @@ export interface ServiceAccountPrincipal {
   organisationId: string;
   serviceAccountId: string;
   tokenId: string;
+  wrappedKeyShare: string;
   role: PrincipalRole;
 }
 

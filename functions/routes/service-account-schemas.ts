@@ -96,3 +96,43 @@ export const EligibleHandlerSchema = z
   .openapi('EligibleHandler');
 
 export const ServiceAccountParams = z.object({ sa_id: z.string() });
+
+export const MintTokenBodySchema = z.object({
+  name: requiredText('name', 64),
+  expires_at: z.unknown().optional().openapi({
+    type: 'string',
+    description: 'ISO-8601 with offset, in the future; wins over expires_in',
+  }),
+  expires_in: z.unknown().optional().openapi({ type: 'integer', description: 'Seconds, > 0' }),
+  expiry: z.unknown().optional().openapi({ description: 'Refused: use expires_at or expires_in' }),
+});
+
+export const RegisterTokenBodySchema = z.object({
+  name: requiredText('name', 64),
+  bearer_digest: z.string().openapi({ description: 'SHA-256 of the 32 bearer bytes, hex' }),
+  wrapped_key_share: z.string().openapi({ description: 'Share B, wrapped (208 hex)' }),
+  kx_public_key: z.string().optional().openapi({ description: 'Checked against the account' }),
+  expires_at: z.string().optional(),
+  signature: z.string().openapi({
+    description:
+      'Ed25519 signature by the account key over the lines "custodian/token-registration/v1", ' +
+      'bearer_digest, wrapped_key_share, expires_at ("" if none)',
+  }),
+});
+
+export const RotateTokenBodySchema = z.object({
+  grace_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional()
+    .openapi({ description: 'How long the old token keeps working; default 3600' }),
+});
+
+export const ListedTokenSchema = TokenSummarySchema.extend({
+  createdBy: z.string().nullable(),
+  lastUsedAt: ISO.nullable(),
+}).openapi('ServiceAccountToken');
+
+export const TokenParams = z.object({ sa_id: z.string(), token_id: z.string() });
