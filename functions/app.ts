@@ -16,7 +16,9 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { allowedMethods, canonicalPath } from './middleware/routing';
 import { rejectInvalid } from './middleware/validate';
+import { appRoutes } from './routes/apps';
 import { bootstrapRoutes } from './routes/bootstrap';
+import { e2eeSecretRoutes } from './routes/e2ee-secrets';
 import { healthRoutes } from './routes/health';
 import { kmsRoutes } from './routes/kms';
 import { memberRoutes } from './routes/members';
@@ -24,9 +26,11 @@ import { personalTokenRoutes } from './routes/personal-tokens';
 import { mountReference } from './routes/reference';
 import { roleRoutes } from './routes/roles';
 import { secretsTokenRoutes } from './routes/secrets-tokens';
+import { serviceAccountAccessRoutes } from './routes/service-account-access';
 import { serviceAccountKeyRoutes } from './routes/service-account-keys';
 import { serviceAccountTokenRoutes } from './routes/service-account-tokens';
 import { serviceAccountRoutes } from './routes/service-accounts';
+import { sseSecretRoutes } from './routes/sse-secrets';
 
 /** Maps anything thrown to the common error shape; unknown errors never show their message. */
 function handleError(err: Error, c: Context<AppEnv>): Response {
@@ -73,7 +77,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   // Everything under these needs a bearer; one middleware per prefix, so a request is
   // authenticated exactly once however many routers share the prefix.
-  const authenticated = ['/v1/members/', '/v1/roles/', '/v1/service-accounts/', '/secrets/'];
+  const authenticated = [
+    '/v1/apps/',
+    '/v1/members/',
+    '/v1/roles/',
+    '/v1/secrets/',
+    '/v1/service-accounts/',
+    '/secrets/',
+  ];
   for (const prefix of authenticated) {
     app.use(`${prefix}*`, requireAuth());
   }
@@ -87,7 +98,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/service-accounts/', serviceAccountKeyRoutes);
   app.route('/v1/service-accounts/', serviceAccountRoutes);
   app.route('/v1/service-accounts/', serviceAccountTokenRoutes);
+  app.route('/v1/service-accounts/', serviceAccountAccessRoutes);
+  app.route('/v1/apps/', appRoutes);
+  app.route('/v1/secrets/', sseSecretRoutes);
   app.route('/', secretsTokenRoutes);
+  app.route('/', e2eeSecretRoutes);
   mountReference(app);
 
   app.notFound((c) => {

@@ -1,3 +1,4 @@
+export * from './apps';
 export * from './audit';
 export * from './organisations';
 export * from './service-accounts';

@@ -9,7 +9,7 @@ export type AuditEventType = 'C' | 'U' | 'D' | 'A';
 
 export interface AuditDetails {
   eventType: AuditEventType;
-  resourceType: 'organisation' | 'member' | 'role' | 'pat' | 'sa' | 'sa_token';
+  resourceType: 'organisation' | 'member' | 'role' | 'pat' | 'sa' | 'sa_token' | 'app' | 'env';
   resourceId: string;
   oldValues?: Record<string, unknown>;
   newValues?: Record<string, unknown>;

@@ -71,6 +71,7 @@ async function findUser(db: Db, digest: string): Promise<Found> {
     memberId: member.id,
     tokenId: token.id,
     wrappedKeyShare: token.wrappedKeyShare,
+    identityKey: member.identityKey,
     email: member.email,
     role: roleOf(role),
   };
@@ -88,6 +89,7 @@ async function findServiceAccount(db: Db, digest: string): Promise<Found> {
     serviceAccountId: serviceAccount.id,
     tokenId: token.id,
     wrappedKeyShare: token.wrappedKeyShare,
+    identityKey: serviceAccount.identityKey,
     role: roleOf(role),
   };
   return { ok: true, principal, token };

@@ -20,6 +20,8 @@ export interface MemberPrincipal {
   tokenId: string;
   /** Share B of the calling token, wrapped; only the token's holder can open it. */
   wrappedKeyShare: string;
+  /** Ed25519 public key (hex) that environment keys are wrapped to; null before key setup. */
+  identityKey: string | null;
   email: string;
   role: PrincipalRole;
 }
@@ -31,6 +33,7 @@ export interface ServiceAccountPrincipal {
   serviceAccountId: string;
   tokenId: string;
   wrappedKeyShare: string;
+  identityKey: string;
   role: PrincipalRole;
 }
 
@@ -39,6 +42,15 @@ export type Principal = MemberPrincipal | ServiceAccountPrincipal;
 /** The member behind a principal, or null for a service account. */
 export function memberIdOf(principal: Principal): string | null {
   return principal.kind === 'member' ? principal.memberId : null;
+}
+
+/** The principal as a holder of environment keys. */
+export function holderOf(
+  principal: Principal
+): { memberId: string } | { serviceAccountId: string } {
+  return principal.kind === 'member'
+    ? { memberId: principal.memberId }
+    : { serviceAccountId: principal.serviceAccountId };
 }
 
 /** The service account behind a principal, or null for a member. */

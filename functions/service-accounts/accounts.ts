@@ -7,7 +7,6 @@ import { findRole, type RoleRow } from '../../db/queries/roles';
 import {
   insertServiceAccount,
   listServiceAccounts,
-  listServiceAccountTokens,
   updateServiceAccount,
 } from '../../db/queries/service-accounts';
 import { principalHasGlobalAccess, requirePermission } from '../access/authorize';
@@ -16,11 +15,12 @@ import { auditEvent } from '../audit/events';
 import { type Actor, memberIdOf, type Principal, serviceAccountIdOf } from '../auth/principal';
 import { ApiError } from '../errors';
 import { parseIdentityKey } from '../tenancy/identity';
+import { loadDetail } from './detail';
 import { eligibleHandlers, type HandlerWrap, handlerRows } from './handlers';
 import { keyringObject, unwrapResult } from './keyring-object-client';
 import { loadVisibleAccount } from './lookup';
 import { accountRow, clientSideAccountRows, type ServiceAccountDraft } from './rows';
-import { mintedTokenView, serviceAccountDetailView, serviceAccountView } from './views';
+import { mintedTokenView, serviceAccountView } from './views';
 
 const PHRASE = 'service accounts';
 
@@ -53,10 +53,7 @@ export async function listOrganisationServiceAccounts(db: Db, principal: Princip
 export async function getServiceAccount(db: Db, principal: Principal, id: string) {
   requirePermission(principal, 'read', 'ServiceAccounts', PHRASE);
   const account = await loadVisibleAccount(db, principal, id);
-  return serviceAccountDetailView(
-    account,
-    await listServiceAccountTokens(db, principal.organisationId, id)
-  );
+  return loadDetail(db, account);
 }
 
 export interface CreateServiceAccountInput {
@@ -162,8 +159,5 @@ export async function updateServiceAccountDetails(
     role,
     serviceAccount: { ...account.serviceAccount, name, roleId: role?.id ?? null, updatedAt: nowMs },
   };
-  return serviceAccountDetailView(
-    updated,
-    await listServiceAccountTokens(db, principal.organisationId, id)
-  );
+  return loadDetail(db, updated);
 }

@@ -3,12 +3,11 @@
  * Durable Object, which alone creates, replaces or destroys a keyring.
  */
 import type { Db } from '../../db/client';
-import { listServiceAccountTokens } from '../../db/queries/service-accounts';
 import { requirePermission } from '../access/authorize';
 import type { Actor, Principal } from '../auth/principal';
+import { loadDetail } from './detail';
 import { keyringObject, unwrapResult } from './keyring-object-client';
 import { loadVisibleAccount } from './lookup';
-import { serviceAccountDetailView } from './views';
 
 export type KmsModeInput = { mode: 'server'; wrapped_keyring: string } | { mode: 'client' };
 
@@ -38,10 +37,7 @@ export async function setKmsMode(
     unwrapResult(await keyrings.disableServerKms(target));
   }
   const updated = { ...account, serverKeyring: input.mode === 'server' };
-  return serviceAccountDetailView(
-    updated,
-    await listServiceAccountTokens(db, principal.organisationId, id)
-  );
+  return loadDetail(db, updated);
 }
 
 /** Deletes an account: every token dead on the next request, no key material left behind. */

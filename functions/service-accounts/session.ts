@@ -1,13 +1,64 @@
 /**
  * The payload of `/secrets/tokens/` (phase-reference.md §5.3a): enough for a Phase client to
- * rebuild its X25519 key from its token and open the environment keys wrapped to it.
+ * rebuild its X25519 key from its token and open the environment keys wrapped to it. Field
+ * names are Phase's snake_case, whatever the request asks for.
  */
 import type { Db } from '../../db/client';
+import { listHolderKeys } from '../../db/queries/apps';
 import { findOrganisation } from '../../db/queries/organisations';
-import type { Principal } from '../auth/principal';
+import { holderOf, type Principal } from '../auth/principal';
+import { isoTime } from '../tenancy/views';
+
+type HeldKey = Awaited<ReturnType<typeof listHolderKeys>>[number];
+
+function environmentKeyView({ key, environment }: HeldKey) {
+  return {
+    id: key.id,
+    environment: {
+      id: environment.id,
+      name: environment.name,
+      env_type: environment.envType,
+      index: environment.position,
+      created_at: isoTime(environment.createdAt),
+      updated_at: isoTime(environment.updatedAt),
+    },
+    paths: null,
+    identity_key: key.identityKey,
+    wrapped_seed: key.wrappedSeed,
+    wrapped_salt: key.wrappedSalt,
+    created_at: isoTime(key.createdAt),
+    updated_at: isoTime(key.updatedAt),
+    deleted_at: null,
+    user: key.memberId,
+    service_account: key.serviceAccountId,
+  };
+}
+
+/** Apps in key order, each with the caller's keys for its environments. */
+function appsView(held: HeldKey[]) {
+  const byApp = new Map<
+    string,
+    { id: string; name: string; encryption: string; environment_keys: unknown[] }
+  >();
+  for (const row of held) {
+    const encryption = row.app.sseEnabled ? 'SSE' : 'E2E';
+    const app = byApp.get(row.app.id) ?? {
+      id: row.app.id,
+      name: row.app.name,
+      encryption,
+      environment_keys: [],
+    };
+    app.environment_keys.push(environmentKeyView(row));
+    byApp.set(row.app.id, app);
+  }
+  return [...byApp.values()];
+}
 
 export async function sessionKeys(db: Db, principal: Principal) {
-  const organisation = await findOrganisation(db, principal.organisationId);
+  const [organisation, held] = await Promise.all([
+    findOrganisation(db, principal.organisationId),
+    listHolderKeys(db, principal.organisationId, holderOf(principal)),
+  ]);
   const account =
     principal.kind === 'service_account'
       ? { account_id: principal.serviceAccountId }
@@ -17,7 +68,6 @@ export async function sessionKeys(db: Db, principal: Principal) {
     ...account,
     offline_enabled: false,
     organisation: { id: principal.organisationId, name: organisation?.name ?? '' },
-    // TODO(#7): the apps and environment keys this principal holds, once apps exist.
-    apps: [] as unknown[],
+    apps: appsView(held),
   };
 }

@@ -6,12 +6,14 @@ import { inject } from 'vitest';
 export const workerUrl = () => inject('workerUrl');
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response fields by name.
+type Body = any;
+
 export async function call(
   method: string,
   path: string,
   auth?: string,
   body?: unknown
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Body }> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (auth) headers.Authorization = auth;
   const init: RequestInit = {

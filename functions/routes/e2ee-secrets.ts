@@ -1,0 +1,101 @@
+/**
+ * `/service/secrets/` (served at `/secrets/` under every prefix): the Phase SDKs' ciphertext
+ * secrets API. The environment comes from the `environment` header; bodies are JSON whatever
+ * their Content-Type says; success is exactly 200, which the Node SDK insists on.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { SecretRow } from '../../db/queries/secrets';
+import type { Action } from '../access/policies';
+import type { AppEnv } from '../env';
+import { ApiError } from '../errors';
+import { createRouter } from '../middleware/validate';
+import { changeSecrets, createSecrets, readSecrets, removeSecrets } from '../secrets/ciphertext';
+import { environmentContext } from '../secrets/context';
+import { secretView } from '../secrets/views';
+import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
+
+const TAGS = ['SDK'];
+const Headers = z.object({
+  environment: z.string().optional().openapi({ description: 'Environment id' }),
+  path: z.string().optional(),
+  keydigest: z.string().optional(),
+  'x-use-camel-case': z.string().optional(),
+});
+const SecretsBody = z.object({ secrets: z.unknown() });
+const OK = jsonResponse(z.array(z.record(z.string(), z.unknown())), 'The secrets (ciphertext)');
+const ERRORS = {
+  400: errorResponse('Malformed body or ciphertext'),
+  ...AUTH_ERRORS,
+  404: errorResponse('Environment or secret not found'),
+  409: errorResponse('Duplicate secret found'),
+};
+
+const readRoute = createRoute({
+  method: 'get',
+  path: '/secrets/',
+  tags: TAGS,
+  summary: 'Read ciphertext secrets of the environment',
+  request: { headers: Headers },
+  responses: { 200: OK, ...ERRORS },
+});
+
+const writeRoute = (method: 'post' | 'put' | 'delete', summary: string) =>
+  createRoute({
+    method,
+    path: '/secrets/',
+    tags: TAGS,
+    summary,
+    request: { headers: Headers, ...jsonBody(SecretsBody) },
+    responses: { 200: OK, ...ERRORS },
+  });
+
+/** The environment named by the `environment` header, once the caller is admitted to it. */
+async function target(c: Context<AppEnv>, action: Action) {
+  const found = await environmentContext(
+    c.var.db,
+    c.var.principal,
+    c.req.header('environment'),
+    action
+  );
+  return found.environment;
+}
+
+/** The secrets as the client asked to see them. */
+function shaped(c: Context<AppEnv>, rows: SecretRow[]) {
+  const camelCase = c.req.header('x-use-camel-case')?.toLowerCase() === 'true';
+  return rows.map((row) => secretView(row, camelCase));
+}
+
+function secretList(body: { secrets?: unknown }) {
+  if (!Array.isArray(body.secrets) || body.secrets.length === 0) {
+    throw new ApiError('invalid_request', "'secrets' must be a non-empty list.");
+  }
+  if (body.secrets.some((s) => typeof s !== 'object' || s === null || Array.isArray(s))) {
+    throw new ApiError('invalid_request', "Each entry in 'secrets' must be an object.");
+  }
+  return body.secrets as Record<string, unknown>[];
+}
+
+export const e2eeSecretRoutes = createRouter()
+  .openapi(readRoute, async (c) => {
+    const environment = await target(c, 'read');
+    const filter = { path: c.req.header('path'), keyDigest: c.req.header('keydigest') };
+    return c.json(shaped(c, await readSecrets(c.var.db, environment, filter)), 200);
+  })
+  .openapi(writeRoute('post', 'Create ciphertext secrets'), async (c) => {
+    const environment = await target(c, 'create');
+    const items = secretList(c.req.valid('json'));
+    return c.json(shaped(c, await createSecrets(c.var.db, environment, items, Date.now())), 200);
+  })
+  .openapi(writeRoute('put', 'Update ciphertext secrets of the environment'), async (c) => {
+    const environment = await target(c, 'update');
+    const items = secretList(c.req.valid('json'));
+    return c.json(shaped(c, await changeSecrets(c.var.db, environment, items, Date.now())), 200);
+  })
+  .openapi(writeRoute('delete', 'Delete secrets of the environment'), async (c) => {
+    const environment = await target(c, 'delete');
+    const ids = c.req.valid('json').secrets;
+    await removeSecrets(c.var.db, environment, Array.isArray(ids) ? ids : [], Date.now());
+    return c.json([], 200);
+  });

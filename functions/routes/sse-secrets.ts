@@ -1,0 +1,96 @@
+/**
+ * `/v1/secrets/?app_id=…&env=…` (phase-rest.md §5): plaintext secrets of SSE apps for clients
+ * that hold only a bearer. Answers are bare arrays, and every success is 200, as Phase answers.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Action } from '../access/policies';
+import type { AppEnv } from '../env';
+import { ApiError } from '../errors';
+import { createRouter } from '../middleware/validate';
+import { changeSecrets, createSecrets, readSecrets, removeSecrets } from '../secrets/ciphertext';
+import { decryptSecret, digestOf, encryptInput, plaintextContext } from '../secrets/plaintext';
+import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
+
+const Query = z.object({
+  app_id: z.string().optional(),
+  env: z.string().optional().openapi({ description: 'Environment name, any case' }),
+  path: z.string().optional(),
+  key: z.string().optional(),
+});
+const Body = z.object({ secrets: z.unknown() });
+const OK = jsonResponse(z.array(z.record(z.string(), z.unknown())), 'The secrets, in plaintext');
+const ERRORS = {
+  400: errorResponse('Malformed body, or an app without SSE'),
+  ...AUTH_ERRORS,
+  404: errorResponse('App, environment or secret not found'),
+  409: errorResponse('Duplicate secret found'),
+};
+const read = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Secrets'],
+  summary: 'Read secrets in plaintext',
+  request: { query: Query },
+  responses: { 200: OK, ...ERRORS },
+});
+const write = (method: 'post' | 'put' | 'delete', summary: string) =>
+  createRoute({
+    method,
+    path: '/',
+    tags: ['Secrets'],
+    summary,
+    request: { query: Query, ...jsonBody(Body) },
+    responses: { 200: OK, ...ERRORS },
+  });
+
+async function context(c: Context<AppEnv>, action: Action) {
+  const { app_id, env } = c.req.query();
+  return plaintextContext(c.var.db, c.env, c.var.principal, app_id, env, action);
+}
+
+function items(body: { secrets?: unknown }) {
+  if (!Array.isArray(body.secrets) || body.secrets.length === 0) {
+    throw new ApiError('invalid_request', "'secrets' must be a non-empty list.");
+  }
+  if (body.secrets.some((s) => typeof s !== 'object' || s === null || Array.isArray(s))) {
+    throw new ApiError('invalid_request', "Each entry in 'secrets' must be an object.");
+  }
+  return body.secrets as Record<string, unknown>[];
+}
+
+export const sseSecretRoutes = createRouter()
+  .openapi(read, async (c) => {
+    const { environment, material } = await context(c, 'read');
+    const { path, key } = c.req.query();
+    const keyDigest = key === undefined ? undefined : digestOf(key, material);
+    const rows = await readSecrets(c.var.db, environment, { path, keyDigest });
+    return c.json(
+      rows.map((row) => decryptSecret(row, material)),
+      200
+    );
+  })
+  .openapi(write('post', 'Create secrets from plaintext'), async (c) => {
+    const { environment, material } = await context(c, 'create');
+    const sealed = items(c.req.valid('json')).map((item) => encryptInput(item, material));
+    const rows = await createSecrets(c.var.db, environment, sealed, Date.now());
+    return c.json(
+      rows.map((row) => decryptSecret(row, material)),
+      200
+    );
+  })
+  .openapi(write('put', 'Update secrets from plaintext'), async (c) => {
+    const { environment, material } = await context(c, 'update');
+    const sealed = items(c.req.valid('json')).map((item) => encryptInput(item, material));
+    const rows = await changeSecrets(c.var.db, environment, sealed, Date.now());
+    return c.json(
+      rows.map((row) => decryptSecret(row, material)),
+      200
+    );
+  })
+  .openapi(write('delete', 'Delete secrets'), async (c) => {
+    const { environment } = await context(c, 'delete');
+    const ids = c.req.valid('json').secrets;
+    await removeSecrets(c.var.db, environment, Array.isArray(ids) ? ids : [], Date.now());
+    return c.json([], 200);
+  });

@@ -1,0 +1,170 @@
+/**
+ * `/service/secrets/` (phase-reference.md §5.3b): secrets as ciphertext the server never opens.
+ * Writes are confined to the caller's environment (hazard §10.5: an id from elsewhere matches
+ * nothing), a duplicate (path, key digest) is refused with 409 before anything is written, and
+ * each request is one batch.
+ */
+import type { Db } from '../../db/client';
+import type { EnvironmentRow } from '../../db/queries/apps';
+import {
+  deleteSecrets,
+  findSecrets,
+  insertSecrets,
+  listSecrets,
+  type SecretRow,
+  updateSecrets,
+} from '../../db/queries/secrets';
+import { ApiError } from '../errors';
+import { normalisePath } from './context';
+
+// Phase's own check: a ph:v1 envelope, or empty (an empty comment).
+const CIPHERTEXT = /^ph:v1:[0-9a-fA-F]{64}:.+$/s;
+const DIGEST = /^[0-9a-f]{64}$/;
+const TYPES = ['secret', 'sealed', 'config'] as const;
+
+export interface SecretInput {
+  id?: unknown;
+  key?: unknown;
+  value?: unknown;
+  comment?: unknown;
+  keyDigest?: unknown;
+  path?: unknown;
+  tags?: unknown;
+  type?: unknown;
+}
+
+function ciphertext(value: unknown, required: boolean): string {
+  if (value === undefined && !required) return '';
+  if (typeof value !== 'string' || (value !== '' && !CIPHERTEXT.test(value))) {
+    throw new ApiError('invalid_request', 'Invalid ciphertext format');
+  }
+  return value;
+}
+
+function tagNames(tags: unknown): string {
+  const names = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+  const trimmed = names.map((t) => t.trim()).filter(Boolean);
+  if (trimmed.some((t) => t.length > 64))
+    throw new ApiError('invalid_request', 'Tag names cannot exceed 64 characters.');
+  return JSON.stringify([...new Set(trimmed)]);
+}
+
+function secretType(type: unknown): SecretRow['type'] {
+  if (type === undefined || type === null) return 'secret';
+  if (!TYPES.includes(type as SecretRow['type']))
+    throw new ApiError('invalid_request', "'type' must be secret, sealed or config.");
+  return type as SecretRow['type'];
+}
+
+function digest(value: unknown): string {
+  if (typeof value !== 'string' || !DIGEST.test(value)) {
+    throw new ApiError(
+      'invalid_request',
+      "Each secret requires a 'keyDigest' of 64 hex characters."
+    );
+  }
+  return value;
+}
+
+/** Refuses a (path, digest) pair that repeats within the request or exists already. */
+function assertNoDuplicates(
+  rows: Pick<SecretRow, 'id' | 'path' | 'keyDigest'>[],
+  existing: SecretRow[]
+) {
+  const seen = new Set<string>();
+  const taken = new Map(existing.map((s) => [`${s.path}\n${s.keyDigest}`, s.id]));
+  for (const row of rows) {
+    const slot = `${row.path}\n${row.keyDigest}`;
+    const holder = taken.get(slot);
+    if (seen.has(slot) || (holder !== undefined && holder !== row.id)) {
+      throw new ApiError('conflict', 'Duplicate secret found');
+    }
+    seen.add(slot);
+  }
+}
+
+/** The environment a request acts in, once {@link environmentContext} admitted the caller. */
+export type Target = Pick<EnvironmentRow, 'id' | 'organisationId'>;
+
+export async function readSecrets(
+  db: Db,
+  environment: Target,
+  filter: { path?: string; keyDigest?: string }
+) {
+  const path = filter.path === undefined ? undefined : normalisePath(filter.path);
+  return listSecrets(db, environment.id, { path, keyDigest: filter.keyDigest });
+}
+
+export async function createSecrets(
+  db: Db,
+  environment: Target,
+  items: SecretInput[],
+  nowMs: number
+) {
+  const rows: SecretRow[] = items.map((item) => ({
+    id: crypto.randomUUID(),
+    environmentId: environment.id,
+    organisationId: environment.organisationId,
+    path: normalisePath(item.path ?? '/'),
+    key: ciphertext(item.key, true),
+    keyDigest: digest(item.keyDigest),
+    value: ciphertext(item.value, true),
+    comment: ciphertext(item.comment, false),
+    tags: tagNames(item.tags),
+    type: secretType(item.type),
+    version: 1,
+    createdAt: nowMs,
+    updatedAt: nowMs,
+    deletedAt: null,
+  }));
+  assertNoDuplicates(rows, await listSecrets(db, environment.id));
+  await insertSecrets(db, environment.id, rows, nowMs);
+  return rows;
+}
+
+/** Applies one update item to the stored secret it names. */
+function updated(current: SecretRow, item: SecretInput): SecretRow {
+  return {
+    ...current,
+    key: item.key === undefined ? current.key : ciphertext(item.key, true),
+    keyDigest: item.keyDigest === undefined ? current.keyDigest : digest(item.keyDigest),
+    value: item.value === undefined ? current.value : ciphertext(item.value, true),
+    comment: item.comment === undefined ? current.comment : ciphertext(item.comment, false),
+    path: item.path === undefined ? current.path : normalisePath(item.path),
+    tags: item.tags === undefined ? current.tags : tagNames(item.tags),
+    type: item.type === undefined ? current.type : secretType(item.type),
+    version: current.version + 1,
+  };
+}
+
+export async function changeSecrets(
+  db: Db,
+  environment: Target,
+  items: SecretInput[],
+  nowMs: number
+) {
+  const ids = items.map((item) => item.id);
+  if (ids.some((id) => typeof id !== 'string')) {
+    throw new ApiError('invalid_request', "Each secret to update requires an 'id'.");
+  }
+  const current = new Map(
+    (await findSecrets(db, environment.id, ids as string[])).map((s) => [s.id, s])
+  );
+  const rows = items.map((item) => {
+    const found = current.get(item.id as string);
+    if (!found) throw new ApiError('not_found', 'Secret not found');
+    return updated(found, item);
+  });
+  assertNoDuplicates(rows, await listSecrets(db, environment.id));
+  await updateSecrets(db, environment.id, rows, nowMs);
+  return rows.map((row) => ({ ...row, updatedAt: nowMs }));
+}
+
+export async function removeSecrets(db: Db, environment: Target, ids: unknown[], nowMs: number) {
+  if (ids.length === 0 || ids.some((id) => typeof id !== 'string')) {
+    throw new ApiError('invalid_request', "'secrets' must be a non-empty list of secret ids.");
+  }
+  const found = await findSecrets(db, environment.id, ids as string[]);
+  if (found.length !== new Set(ids).size) throw new ApiError('not_found', 'Secret not found');
+  await deleteSecrets(db, environment.id, ids as string[], nowMs);
+}
