@@ -19,6 +19,7 @@ import { rejectInvalid } from './middleware/validate';
 import { appRoutes } from './routes/apps';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { e2eeSecretRoutes } from './routes/e2ee-secrets';
+import { environmentRoutes } from './routes/environments';
 import { healthRoutes } from './routes/health';
 import { kmsRoutes } from './routes/kms';
 import { memberRoutes } from './routes/members';
@@ -79,6 +80,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // authenticated exactly once however many routers share the prefix.
   const authenticated = [
     '/v1/apps/',
+    '/v1/environments/',
     '/v1/members/',
     '/v1/roles/',
     '/v1/secrets/',
@@ -100,6 +102,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/service-accounts/', serviceAccountTokenRoutes);
   app.route('/v1/service-accounts/', serviceAccountAccessRoutes);
   app.route('/v1/apps/', appRoutes);
+  app.route('/v1/environments/', environmentRoutes);
   app.route('/v1/secrets/', sseSecretRoutes);
   app.route('/', secretsTokenRoutes);
   app.route('/', e2eeSecretRoutes);

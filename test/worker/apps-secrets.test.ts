@@ -248,3 +248,40 @@ async function SELFcall(
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
+
+describe('/v1/environments/', () => {
+  it('adds a custom environment with keys for the Owner and accounts already in the app', async () => {
+    const { org, app, envs, sa, grant } = await world();
+    await grant([envs.Development as string]);
+    const res = await call('POST', `/v1/environments/?app_id=${app.id}`, org.auth, {
+      name: 'qa-1',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'qa-1', envType: 'custom', index: 3 });
+    const listed = await call('GET', `/v1/environments/?app_id=${app.id}`, org.auth);
+    expect(listed.body.data.map((e: { name: string }) => e.name)).toEqual([
+      'Development',
+      'Staging',
+      'Production',
+      'qa-1',
+    ]);
+    const holders = await rows(
+      'SELECT member_id, service_account_id FROM environment_keys WHERE environment_id = ?',
+      res.body.id
+    );
+    expect(holders).toEqual(
+      expect.arrayContaining([
+        { member_id: org.owner.id, service_account_id: null },
+        { member_id: null, service_account_id: sa.account.id },
+      ])
+    );
+    const duplicate = await call('POST', `/v1/environments/?app_id=${app.id}`, org.auth, {
+      name: 'QA-1',
+    });
+    expect(duplicate.status).toBe(400);
+    expect(
+      (await call('POST', `/v1/environments/?app_id=${app.id}`, org.auth, { name: 'bad name' }))
+        .status
+    ).toBe(400);
+  });
+});
