@@ -250,7 +250,7 @@ async function SELFcall(
 }
 
 describe('/v1/environments/', () => {
-  it('adds a custom environment with keys for the Owner and accounts already in the app', async () => {
+  it('adds a custom environment keyed for the Owner and accounts already in the app', async () => {
     const { org, app, envs, sa, grant } = await world();
     await grant([envs.Development as string]);
     const res = await call('POST', `/v1/environments/?app_id=${app.id}`, org.auth, {
