@@ -23,6 +23,7 @@ import { environmentRoutes } from './routes/environments';
 import { healthRoutes } from './routes/health';
 import { kmsRoutes } from './routes/kms';
 import { memberRoutes } from './routes/members';
+import { networkPolicyRoutes } from './routes/network-policies';
 import { personalTokenRoutes } from './routes/personal-tokens';
 import { mountReference } from './routes/reference';
 import { roleRoutes } from './routes/roles';
@@ -82,6 +83,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     '/v1/apps/',
     '/v1/environments/',
     '/v1/members/',
+    '/v1/network-access-policies/',
     '/v1/roles/',
     '/v1/secrets/',
     '/v1/service-accounts/',
@@ -101,6 +103,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/service-accounts/', serviceAccountRoutes);
   app.route('/v1/service-accounts/', serviceAccountTokenRoutes);
   app.route('/v1/service-accounts/', serviceAccountAccessRoutes);
+  app.route('/v1/', networkPolicyRoutes);
   app.route('/v1/apps/', appRoutes);
   app.route('/v1/environments/', environmentRoutes);
   app.route('/v1/secrets/', sseSecretRoutes);

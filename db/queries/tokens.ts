@@ -2,12 +2,19 @@ import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import { members, roles, serviceAccounts, tokens } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
+import { attachedPoliciesJson, globalPoliciesJson } from './network-policies';
 
 export type TokenRow = typeof tokens.$inferSelect;
 export type NewTokenRow = typeof tokens.$inferInsert;
 
+/** The network policies that bind a principal, fetched with its token. */
+export interface PrincipalPolicies {
+  attachedPolicies: string | null;
+  globalPolicies: string | null;
+}
+
 /** A personal access token with the member and role it acts as. */
-export interface UserTokenWithPrincipal {
+export interface UserTokenWithPrincipal extends PrincipalPolicies {
   token: TokenRow;
   member: typeof members.$inferSelect;
   role: typeof roles.$inferSelect;
@@ -22,7 +29,13 @@ export async function findUserTokenByDigest(
   bearerDigest: string
 ): Promise<UserTokenWithPrincipal | null> {
   const [row] = await db
-    .select({ token: tokens, member: members, role: roles })
+    .select({
+      token: tokens,
+      member: members,
+      role: roles,
+      attachedPolicies: attachedPoliciesJson('member'),
+      globalPolicies: globalPoliciesJson(),
+    })
     .from(tokens)
     .innerJoin(members, eq(members.id, tokens.memberId))
     .innerJoin(roles, eq(roles.id, members.roleId))
@@ -31,7 +44,7 @@ export async function findUserTokenByDigest(
 }
 
 /** A service-account token with the account and role it acts as. */
-export interface ServiceAccountTokenWithPrincipal {
+export interface ServiceAccountTokenWithPrincipal extends PrincipalPolicies {
   token: TokenRow;
   serviceAccount: typeof serviceAccounts.$inferSelect;
   role: typeof roles.$inferSelect;
@@ -43,7 +56,13 @@ export async function findServiceAccountTokenByDigest(
   bearerDigest: string
 ): Promise<ServiceAccountTokenWithPrincipal | null> {
   const [row] = await db
-    .select({ token: tokens, serviceAccount: serviceAccounts, role: roles })
+    .select({
+      token: tokens,
+      serviceAccount: serviceAccounts,
+      role: roles,
+      attachedPolicies: attachedPoliciesJson('service_account'),
+      globalPolicies: globalPoliciesJson(),
+    })
     .from(tokens)
     .innerJoin(serviceAccounts, eq(serviceAccounts.id, tokens.serviceAccountId))
     .innerJoin(roles, eq(roles.id, serviceAccounts.roleId))

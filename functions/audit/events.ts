@@ -7,9 +7,21 @@ import type { Actor } from '../auth/principal';
 
 export type AuditEventType = 'C' | 'U' | 'D' | 'A';
 
+/** What an event is about; Phase's names where Phase has one (`sa`, `sa_token`, `pat`, ...). */
+export type AuditResourceType =
+  | 'organisation'
+  | 'member'
+  | 'role'
+  | 'pat'
+  | 'sa'
+  | 'sa_token'
+  | 'app'
+  | 'env'
+  | 'policy';
+
 export interface AuditDetails {
   eventType: AuditEventType;
-  resourceType: 'organisation' | 'member' | 'role' | 'pat' | 'sa' | 'sa_token' | 'app' | 'env';
+  resourceType: AuditResourceType;
   resourceId: string;
   oldValues?: Record<string, unknown>;
   newValues?: Record<string, unknown>;

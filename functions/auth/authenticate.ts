@@ -6,14 +6,16 @@
  */
 
 import type { Db } from '../../db/client';
+import { parsePolicyRefs } from '../../db/queries/network-policies';
 import {
   findServiceAccountTokenByDigest,
   findUserTokenByDigest,
+  type PrincipalPolicies,
   type TokenRow,
 } from '../../db/queries/tokens';
 import { policyOf } from '../access/check';
 import { digestBearer, isBearerHex } from '../crypto/tokens';
-import type { Principal } from './principal';
+import type { Principal, PrincipalNetwork } from './principal';
 
 export const TOKEN_TYPES = ['User', 'Service', 'ServiceAccount'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
@@ -56,6 +58,13 @@ type Found =
   | { ok: true; principal: Principal; token: TokenRow }
   | { ok: false; reason: AuthFailure };
 
+function networkOf(found: PrincipalPolicies): PrincipalNetwork {
+  return {
+    attached: parsePolicyRefs(found.attachedPolicies),
+    global: parsePolicyRefs(found.globalPolicies),
+  };
+}
+
 function roleOf(role: { id: string; name: string; isDefault: boolean; permissions: string }) {
   return { id: role.id, name: role.name, isDefault: role.isDefault, policy: policyOf(role) };
 }
@@ -64,6 +73,7 @@ async function findUser(db: Db, digest: string): Promise<Found> {
   const found = await findUserTokenByDigest(db, digest);
   if (!found) return { ok: false, reason: 'unknown_token' };
   const { token, member, role } = found;
+  const network = networkOf(found);
   if (member.deletedAt !== null) return { ok: false, reason: 'member_removed' };
   const principal: Principal = {
     kind: 'member',
@@ -72,6 +82,7 @@ async function findUser(db: Db, digest: string): Promise<Found> {
     tokenId: token.id,
     wrappedKeyShare: token.wrappedKeyShare,
     identityKey: member.identityKey,
+    network,
     email: member.email,
     role: roleOf(role),
   };
@@ -82,6 +93,7 @@ async function findServiceAccount(db: Db, digest: string): Promise<Found> {
   const found = await findServiceAccountTokenByDigest(db, digest);
   if (!found) return { ok: false, reason: 'unknown_token' };
   const { token, serviceAccount, role } = found;
+  const network = networkOf(found);
   if (serviceAccount.deletedAt !== null) return { ok: false, reason: 'service_account_deleted' };
   const principal: Principal = {
     kind: 'service_account',
@@ -90,6 +102,7 @@ async function findServiceAccount(db: Db, digest: string): Promise<Found> {
     tokenId: token.id,
     wrappedKeyShare: token.wrappedKeyShare,
     identityKey: serviceAccount.identityKey,
+    network,
     role: roleOf(role),
   };
   return { ok: true, principal, token };

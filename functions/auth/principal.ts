@@ -4,6 +4,18 @@
  */
 import type { Policy } from '../access/policies';
 
+/** A network policy as it travels with the token lookup. */
+export interface PolicyRef {
+  id: string;
+  ips: string[];
+}
+
+/** The network policies that bind a principal: its own, and the organisation's global ones. */
+export interface PrincipalNetwork {
+  attached: PolicyRef[];
+  global: PolicyRef[];
+}
+
 /** The role a principal holds, as the checks need it. */
 export interface PrincipalRole {
   id: string;
@@ -22,6 +34,7 @@ export interface MemberPrincipal {
   wrappedKeyShare: string;
   /** Ed25519 public key (hex) that environment keys are wrapped to; null before key setup. */
   identityKey: string | null;
+  network: PrincipalNetwork;
   email: string;
   role: PrincipalRole;
 }
@@ -34,6 +47,7 @@ export interface ServiceAccountPrincipal {
   tokenId: string;
   wrappedKeyShare: string;
   identityKey: string;
+  network: PrincipalNetwork;
   role: PrincipalRole;
 }
 

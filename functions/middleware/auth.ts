@@ -8,6 +8,7 @@ import { touchTokenLastUsed } from '../../db/queries/tokens';
 import { type AuthFailure, authenticate } from '../auth/authenticate';
 import { type Actor, actorFor, type Principal } from '../auth/principal';
 import { ApiError } from '../errors';
+import { applicablePolicies, clientAddressFrom, isAddressAllowed } from '../network/enforce';
 import type { DbVariables } from './db';
 import type { RequestContextVariables } from './request-context';
 
@@ -29,9 +30,13 @@ function refusal(reason: AuthFailure): ApiError {
   return new ApiError('invalid_token', undefined, { headers: CHALLENGE, internal });
 }
 
-/** The client address, as the edge reports it. */
-export function clientAddress(headers: { header(name: string): string | undefined }) {
-  return headers.header('CF-Connecting-IP') ?? null;
+const DEFAULT_CLIENT_IP_HEADER = 'CF-Connecting-IP';
+
+type HeaderSource = { header(name: string): string | undefined };
+
+/** The client address from the header named by `CLIENT_IP_HEADER` (CF-Connecting-IP). */
+export function clientAddress(req: HeaderSource, headerName?: string) {
+  return clientAddressFrom(req.header(headerName || DEFAULT_CLIENT_IP_HEADER));
 }
 
 export function requireAuth(): MiddlewareHandler<{
@@ -44,12 +49,14 @@ export function requireAuth(): MiddlewareHandler<{
     if (!result.ok) throw refusal(result.reason);
 
     const { principal, lastUsedAt } = result;
+    const address = clientAddress(c.req, c.env.CLIENT_IP_HEADER);
+    if (!isAddressAllowed(applicablePolicies(principal.network), address)) {
+      throw new ApiError('network_policy_denied', undefined, {
+        internal: { reason: 'network_policy' },
+      });
+    }
     c.set('principal', principal);
-    const origin = {
-      ipAddress: clientAddress(c.req),
-      userAgent: c.req.header('User-Agent') ?? null,
-    };
-    c.set('actor', actorFor(principal, origin));
+    c.set('actor', actorFor(principal, requestOrigin(c.req, c.env.CLIENT_IP_HEADER)));
 
     if (lastUsedAt === null || nowMs - lastUsedAt >= LAST_USED_INTERVAL_MS) {
       const staleBefore = nowMs - LAST_USED_INTERVAL_MS;
@@ -60,6 +67,6 @@ export function requireAuth(): MiddlewareHandler<{
 }
 
 /** Where a request came from, for the audit log. */
-export function requestOrigin(req: { header(name: string): string | undefined }) {
-  return { ipAddress: clientAddress(req), userAgent: req.header('User-Agent') ?? null };
+export function requestOrigin(req: HeaderSource, headerName?: string) {
+  return { ipAddress: clientAddress(req, headerName), userAgent: req.header('User-Agent') ?? null };
 }
