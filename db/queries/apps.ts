@@ -242,3 +242,31 @@ export function listServiceAccountHoldersOfApp(db: Db, appId: string) {
     .innerJoin(serviceAccounts, eq(serviceAccounts.id, environmentKeys.serviceAccountId))
     .where(and(eq(environments.appId, appId), liveKey, isNull(serviceAccounts.deletedAt)));
 }
+
+/**
+ * A live environment of the organisation with its app and the holder's live key (null when it
+ * holds none), as one query: what every secrets request checks first.
+ */
+export function environmentWithKeyQuery(
+  db: Db,
+  organisationId: string,
+  environmentId: string,
+  holder: Holder
+) {
+  return db
+    .select({ environment: environments, app: apps, key: environmentKeys })
+    .from(environments)
+    .innerJoin(apps, eq(apps.id, environments.appId))
+    .leftJoin(
+      environmentKeys,
+      and(eq(environmentKeys.environmentId, environments.id), holderCondition(holder), liveKey)
+    )
+    .where(
+      and(
+        eq(environments.organisationId, organisationId),
+        eq(environments.id, environmentId),
+        isNull(environments.deletedAt),
+        isNull(apps.deletedAt)
+      )
+    );
+}

@@ -10,8 +10,8 @@ import type { Action } from '../access/policies';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { createRouter } from '../middleware/validate';
-import { changeSecrets, createSecrets, readSecrets, removeSecrets } from '../secrets/ciphertext';
-import { environmentContext } from '../secrets/context';
+import { changeSecrets, createSecrets, removeSecrets } from '../secrets/ciphertext';
+import { environmentContext, readInEnvironment } from '../secrets/context';
 import { secretView } from '../secrets/views';
 import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
 
@@ -79,9 +79,12 @@ function secretList(body: { secrets?: unknown }) {
 
 export const e2eeSecretRoutes = createRouter()
   .openapi(readRoute, async (c) => {
-    const environment = await target(c, 'read');
     const filter = { path: c.req.header('path'), keyDigest: c.req.header('keydigest') };
-    return c.json(shaped(c, await readSecrets(c.var.db, environment, filter)), 200);
+    const environmentId = c.req.header('environment');
+    return c.json(
+      shaped(c, await readInEnvironment(c.var.db, c.var.principal, environmentId, filter)),
+      200
+    );
   })
   .openapi(writeRoute('post', 'Create ciphertext secrets'), async (c) => {
     const environment = await target(c, 'create');

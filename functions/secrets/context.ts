@@ -5,28 +5,51 @@
  * app-level `Secrets` permission decides the action.
  */
 import type { Db } from '../../db/client';
-import { findEnvironment, findHolderKey } from '../../db/queries/apps';
+import {
+  type AppRow,
+  type EnvironmentKeyRow,
+  type EnvironmentRow,
+  environmentWithKeyQuery,
+} from '../../db/queries/apps';
+import { readEnvironmentAndSecrets } from '../../db/queries/secrets';
 import { policyGrants } from '../access/check';
 import type { Action } from '../access/policies';
 import { holderOf, type Principal } from '../auth/principal';
 import { ApiError } from '../errors';
 
-export async function environmentContext(
-  db: Db,
-  principal: Principal,
-  environmentId: string | undefined,
-  action: Action
-) {
+type Found = { environment: EnvironmentRow; app: AppRow; key: EnvironmentKeyRow | null } | null;
+
+function requireEnvironmentId(environmentId: string | undefined): string {
   if (!environmentId) {
     throw new ApiError(
       'forbidden',
       'Environment context required. Supply the `environment` header.'
     );
   }
-  const found = await findEnvironment(db, principal.organisationId, environmentId);
+  return environmentId;
+}
+
+/** Phase's answer to a caller without a key: 401 for a service account, 403 for a member. */
+function noAccess(principal: Principal): ApiError {
+  return principal.kind === 'service_account'
+    ? new ApiError('invalid_token', 'Service account cannot access this environment')
+    : new ApiError('forbidden', 'User cannot access this environment');
+}
+
+function assertSecretsPermission(principal: Principal, action: Action) {
+  if (!policyGrants(principal.role.policy, action, 'Secrets', 'app')) {
+    throw new ApiError(
+      'forbidden',
+      `You don't have permission to ${action} secrets in this environment.`
+    );
+  }
+}
+
+/** Admits the caller to what the lookup found, or says why not. */
+function admit(principal: Principal, found: Found, action: Action) {
   if (!found) throw new ApiError('not_found', 'Environment not found.');
-  const key = await findHolderKey(db, environmentId, holderOf(principal));
-  if (!key) {
+  // A left join can come back as an object of nulls (D1 batches), so test the id.
+  if (!found.key?.id) {
     throw principal.kind === 'service_account'
       ? new ApiError('invalid_token', 'Service account cannot access this environment')
       : new ApiError('forbidden', 'User cannot access this environment');
@@ -37,7 +60,43 @@ export async function environmentContext(
       `You don't have permission to ${action} secrets in this environment.`
     );
   }
-  return { ...found, key };
+  return { environment: found.environment, app: found.app, key: found.key };
+}
+
+export async function environmentContext(
+  db: Db,
+  principal: Principal,
+  environmentId: string | undefined,
+  action: Action
+) {
+  const id = requireEnvironmentId(environmentId);
+  const [found] = await environmentWithKeyQuery(
+    db,
+    principal.organisationId,
+    id,
+    holderOf(principal)
+  );
+  return admit(principal, found ?? null, action);
+}
+
+/** The read path in one round trip: context and secrets fetched together, then admitted. */
+export async function readInEnvironment(
+  db: Db,
+  principal: Principal,
+  environmentId: string | undefined,
+  filter: { path?: string; keyDigest?: string }
+) {
+  const id = requireEnvironmentId(environmentId);
+  const path = filter.path === undefined ? undefined : normalisePath(filter.path);
+  const holder = holderOf(principal);
+  const result = await readEnvironmentAndSecrets(db, principal.organisationId, id, holder, {
+    ...filter,
+    path,
+  });
+  if (!result.found) throw new ApiError('not_found', 'Environment not found.');
+  if (!result.hasKey) throw noAccess(principal);
+  assertSecretsPermission(principal, 'read');
+  return result.rows;
 }
 
 /** Phase's path rule: leading `/`, runs of `/` collapsed, no trailing `/` (but `/` stays). */
