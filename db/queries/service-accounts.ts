@@ -1,6 +1,7 @@
 import { and, count, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../client';
 import {
+  environmentKeys,
   members,
   roles,
   serviceAccountHandlers,
@@ -136,8 +137,9 @@ export async function updateServiceAccount(
 }
 
 /**
- * Deletes an account in one batch: the account and its live tokens soft-deleted, its handler
- * wraps and server-side keyring destroyed, so no row keeps usable key material for it.
+ * Deletes an account in one batch: the account and its live tokens soft-deleted, its environment
+ * keys blanked, its handler wraps and server-side keyring destroyed, so no row keeps usable key
+ * material for it.
  */
 export async function deleteServiceAccount(
   db: Db,
@@ -155,6 +157,10 @@ export async function deleteServiceAccount(
       .update(tokens)
       .set({ deletedAt: nowMs })
       .where(and(eq(tokens.serviceAccountId, id), isNull(tokens.deletedAt))),
+    db
+      .update(environmentKeys)
+      .set({ wrappedSeed: '', wrappedSalt: '', deletedAt: nowMs, updatedAt: nowMs })
+      .where(and(eq(environmentKeys.serviceAccountId, id), isNull(environmentKeys.deletedAt))),
     db.delete(serviceAccountHandlers).where(eq(serviceAccountHandlers.serviceAccountId, id)),
     db.delete(serviceAccountKeyrings).where(eq(serviceAccountKeyrings.serviceAccountId, id)),
     insertAuditEvent(db, audit),

@@ -131,6 +131,24 @@ describe('PUT /v1/service-accounts/{id}/access/', () => {
     expect(revoked[0]?.deleted_at).not.toBeNull();
   });
 
+  it('blanks every environment key of a deleted account', async () => {
+    const { org, envs, sa, grant } = await world();
+    await grant([envs.Development as string, envs.Production as string]);
+    expect((await call('DELETE', `/v1/service-accounts/${sa.account.id}/`, org.auth)).status).toBe(
+      204
+    );
+    const keys = await rows(
+      'SELECT wrapped_seed, wrapped_salt, deleted_at FROM environment_keys ' +
+        'WHERE service_account_id = ?',
+      sa.account.id
+    );
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toMatchObject({ wrapped_seed: '', wrapped_salt: '' });
+      expect(key.deleted_at).not.toBeNull();
+    }
+  });
+
   it('refuses a caller granting environments it cannot reach itself', async () => {
     const { org, app, envs, sa } = await world();
     const manager = await addMember(org.auth, await roleId(org.auth, 'Manager'));
