@@ -30,13 +30,14 @@ function requireEnvironmentId(environmentId: string | undefined): string {
 }
 
 /** Phase's answer to a caller without a key: 401 for a service account, 403 for a member. */
-function noAccess(principal: Principal): ApiError {
+export function noAccess(principal: Principal): ApiError {
   return principal.kind === 'service_account'
     ? new ApiError('invalid_token', 'Service account cannot access this environment')
     : new ApiError('forbidden', 'User cannot access this environment');
 }
 
-function assertSecretsPermission(principal: Principal, action: Action) {
+/** Refuses an action the role's app-level `Secrets` permission does not grant. */
+export function assertSecretsPermission(principal: Principal, action: Action) {
   if (!policyGrants(principal.role.policy, action, 'Secrets', 'app')) {
     throw new ApiError(
       'forbidden',

@@ -12,7 +12,6 @@ import {
   listServerKeys,
 } from '../../db/queries/apps';
 import type { SecretRow } from '../../db/queries/secrets';
-import { policyGrants } from '../access/check';
 import type { Action } from '../access/policies';
 import {
   type EnvironmentMaterial,
@@ -27,6 +26,7 @@ import { wipe } from '../crypto/wipe';
 import { ApiError } from '../errors';
 import { isoTime } from '../tenancy/views';
 import type { SecretInput } from './ciphertext';
+import { assertSecretsPermission, noAccess } from './context';
 
 /** The environment named by `app_id` and `env`, with the server's copy of its keys opened. */
 export async function plaintextContext(
@@ -46,19 +46,11 @@ export async function plaintextContext(
   const app = await findApp(db, principal.organisationId, appId);
   if (!app) throw new ApiError('not_found', `App with ID ${appId} not found`);
   const environment = await findEnvironmentByName(db, app.id, envName);
-  if (!environment)
+  if (!environment) {
     throw new ApiError('not_found', `Environment '${envName}' not found in App ${appId}`);
-  if (!(await findHolderKey(db, environment.id, holderOf(principal)))) {
-    throw principal.kind === 'service_account'
-      ? new ApiError('invalid_token', 'Service account cannot access this environment')
-      : new ApiError('forbidden', 'User cannot access this environment');
   }
-  if (!policyGrants(principal.role.policy, action, 'Secrets', 'app')) {
-    throw new ApiError(
-      'forbidden',
-      `You don't have permission to ${action} secrets in this environment.`
-    );
-  }
+  if (!(await findHolderKey(db, environment.id, holderOf(principal)))) throw noAccess(principal);
+  assertSecretsPermission(principal, action);
   if (!app.sseEnabled) throw new ApiError('invalid_request', 'SSE is not enabled for this App');
   const [sealed] = await listServerKeys(db, [environment.id]);
   if (!sealed) throw new ApiError('invalid_request', 'SSE is not enabled for this App');

@@ -1,17 +1,8 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../functions/crypto/encoding';
 import { ed25519SecretKeyToX25519, kxSeedKeypair } from '../../functions/crypto/keys';
 import { decryptPhV1, encryptPhV1 } from '../../functions/crypto/ph-v1';
-import { addMember, addServiceAccount, bootstrapOrg, call, roleId } from './helpers/api';
-
-async function rows(sql: string, ...binds: unknown[]) {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all()
-  ).results as Record<string, unknown>[];
-}
+import { addMember, addServiceAccount, bootstrapOrg, call, roleId, rows } from './helpers/api';
 
 /** An organisation with an SSE app and a Service-role account holding Development only. */
 async function world() {

@@ -7,17 +7,17 @@ import { unwrapSecret, wrapSecret } from '../../functions/crypto/kms';
 import { loadRootKeys } from '../../functions/crypto/kms-root-keys';
 import { encryptPhV1 } from '../../functions/crypto/ph-v1';
 import { keyringBinding } from '../../functions/service-accounts/keyring';
-import { addMember, addServiceAccount, bootstrapOrg, call, OPERATOR, roleId } from './helpers/api';
+import {
+  addMember,
+  addServiceAccount,
+  bootstrapOrg,
+  call,
+  OPERATOR,
+  roleId,
+  rows,
+} from './helpers/api';
 
 const ONLY_V1 = `1:${'a'.repeat(64)}`;
-
-async function rows(sql: string, ...binds: unknown[]) {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all()
-  ).results as Record<string, unknown>[];
-}
 
 /** The keyring JSON wrapped to every eligible handler, as a handler's browser would send it. */
 async function wrapsFor(auth: string, keyring: SigningKeyring) {

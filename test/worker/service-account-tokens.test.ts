@@ -13,7 +13,7 @@ import { mintTokenMaterial, rebuildKxSecretKey } from '../../functions/crypto/to
 import { tokenSweep } from '../../functions/housekeeping/token-sweep';
 import { runScheduled } from '../../functions/scheduled';
 import { registrationMessage } from '../../functions/tenancy/identity';
-import { addMember, addServiceAccount, bootstrapOrg, call, roleId } from './helpers/api';
+import { addMember, addServiceAccount, bootstrapOrg, call, roleId, rows } from './helpers/api';
 
 const DAY_MS = 86_400_000;
 const NOT_ISO_STRING =
@@ -21,14 +21,6 @@ const NOT_ISO_STRING =
 const NO_EXPIRY_FIELD =
   "Unknown field 'expiry'. Use 'expires_at' (ISO-8601 with timezone) or " +
   "'expires_in' (positive integer seconds).";
-
-async function rows(sql: string, ...binds: unknown[]) {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all()
-  ).results as Record<string, unknown>[];
-}
 
 async function setup() {
   const org = await bootstrapOrg();

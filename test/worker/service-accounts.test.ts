@@ -1,19 +1,10 @@
-import { env } from 'cloudflare:test';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../functions/crypto/encoding';
 import { rebuildKxSecretKey } from '../../functions/crypto/tokens';
-import { addMember, addServiceAccount, bootstrapOrg, call, roleId } from './helpers/api';
+import { addMember, addServiceAccount, bootstrapOrg, call, roleId, rows } from './helpers/api';
 
 const SA_TOKEN = /^pss_service:v2:[0-9a-f]{64}:[0-9a-f]{64}:[0-9a-f]{64}:[0-9a-f]{64}$/;
-
-async function rows(sql: string, ...binds: unknown[]) {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all()
-  ).results as Record<string, unknown>[];
-}
 
 async function countAccounts(organisationId: string) {
   const [row] = await rows(

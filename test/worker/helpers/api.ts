@@ -1,7 +1,7 @@
 /**
  * Request helpers for tests that go through the Worker's own fetch, the way a client does.
  */
-import { SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { bytesToHex } from '../../../functions/crypto/encoding';
 import {
   generateSigningKeyring,
@@ -99,4 +99,13 @@ export async function addServiceAccount(auth: string, roleIdValue: string, name 
     throw new Error(`SA create failed: ${res.status} ${JSON.stringify(res.body)}`);
   const bearer = (res.body.initialToken.bearerToken as string).split(' ')[1] as string;
   return { account: res.body, auth: `Bearer ServiceAccount ${bearer}`, bearer };
+}
+
+/** Rows straight from D1, for checking what a request stored. */
+export async function rows(sql: string, ...binds: unknown[]) {
+  return (
+    await env.DB.prepare(sql)
+      .bind(...binds)
+      .all()
+  ).results as Record<string, unknown>[];
 }
