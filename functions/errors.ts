@@ -6,6 +6,8 @@
  * show `error`, our own clients branch on `code`.
  */
 
+import { CryptoError } from './crypto/errors';
+
 /** Each stable code with its status and the sentence a client sees when no override is given. */
 export const ERROR_CODES = {
   invalid_request: { status: 400, message: 'The request is invalid.' },
@@ -74,4 +76,20 @@ export function toErrorResponse(error: ApiError, requestId?: string): Response {
   headers.set('Cache-Control', 'no-store');
   if (requestId) headers.set('X-Request-Id', requestId);
   return new Response(JSON.stringify(body), { status: error.status, headers });
+}
+
+/**
+ * Runs `open` on something the server stored itself (a KMS envelope, a keyring). A crypto
+ * failure there is never the caller's fault: it is corruption or a retired root key, so it must
+ * surface as a 500 and an error log line, not as the 400 a malformed request would get.
+ */
+export function openStored<T>(what: string, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof CryptoError) {
+      throw new Error(`stored ${what} could not be opened: ${error.message}`);
+    }
+    throw error;
+  }
 }

@@ -40,7 +40,7 @@ async function main() {
     if (remaining === 0) break;
     if (rewrapped === 0) throw new Error('No progress in a batch; see the Worker logs.');
   }
-  console.log('Every stored keyring is under the newest root key.');
+  console.log('Every stored envelope is under the newest root key.');
 }
 
 main().catch((error) => {

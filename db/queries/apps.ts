@@ -1,12 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
-import {
-  apps,
-  environmentKeys,
-  environments,
-  serverEnvironmentKeys,
-  serviceAccounts,
-} from '../schema';
+import { apps, environmentKeys, environments, serverEnvironmentKeys } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
 
 export type AppRow = typeof apps.$inferSelect;
@@ -228,19 +222,6 @@ export function touchEnvironmentStatement(db: Db, environmentId: string, nowMs: 
     .update(environments)
     .set({ updatedAt: nowMs })
     .where(eq(environments.id, environmentId));
-}
-
-/** Service accounts (with their identity keys) holding a live key somewhere in an app. */
-export function listServiceAccountHoldersOfApp(db: Db, appId: string) {
-  return db
-    .selectDistinct({
-      serviceAccountId: serviceAccounts.id,
-      identityKey: serviceAccounts.identityKey,
-    })
-    .from(environmentKeys)
-    .innerJoin(environments, eq(environments.id, environmentKeys.environmentId))
-    .innerJoin(serviceAccounts, eq(serviceAccounts.id, environmentKeys.serviceAccountId))
-    .where(and(eq(environments.appId, appId), liveKey, isNull(serviceAccounts.deletedAt)));
 }
 
 /**

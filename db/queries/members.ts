@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
-import { members, roles, tokens } from '../schema';
+import { environmentKeys, members, roles, serviceAccountHandlers, tokens } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
 
 export type MemberRow = typeof members.$inferSelect;
@@ -94,6 +94,12 @@ export async function removeMember(
   );
   await db.batch([
     db.update(tokens).set({ deletedAt: nowMs }).where(ownTokens),
+    // A removed member keeps no wrap of anything: environment keys blanked, keyring wraps gone.
+    db
+      .update(environmentKeys)
+      .set({ wrappedSeed: '', wrappedSalt: '', deletedAt: nowMs, updatedAt: nowMs })
+      .where(and(eq(environmentKeys.memberId, memberId), isNull(environmentKeys.deletedAt))),
+    db.delete(serviceAccountHandlers).where(eq(serviceAccountHandlers.memberId, memberId)),
     db
       .update(members)
       .set({ deletedAt: nowMs, updatedAt: nowMs })

@@ -113,9 +113,7 @@ export async function insertServiceAccount(db: Db, input: NewServiceAccount) {
   await db.batch([
     db.insert(serviceAccounts).values(input.serviceAccount),
     ...(input.keyring ? [db.insert(serviceAccountKeyrings).values(input.keyring)] : []),
-    ...(input.handlers.length > 0
-      ? [db.insert(serviceAccountHandlers).values(input.handlers)]
-      : []),
+    ...insertHandlerRows(db, input.handlers),
     ...(input.firstToken ? [db.insert(tokens).values(input.firstToken)] : []),
     ...input.audit.map((event) => insertAuditEvent(db, event)),
   ]);

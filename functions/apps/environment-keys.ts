@@ -8,7 +8,13 @@
 import { bytesToHex, bytesToUtf8, hexToBytes, utf8ToBytes } from '../crypto/encoding';
 import { generateEnvironmentSecrets } from '../crypto/environment';
 import { ed25519PublicKeyToX25519, type KxKeyPair, kxSeedKeypair } from '../crypto/keys';
-import { envelopeKeyVersion, type KmsPurpose, unwrapSecret, wrapSecret } from '../crypto/kms';
+import {
+  envelopeKeyVersion,
+  type KmsPurpose,
+  rewrapSecret,
+  unwrapSecret,
+  wrapSecret,
+} from '../crypto/kms';
 import type { RootKeys } from '../crypto/kms-root-keys';
 import { encryptPhV1 } from '../crypto/ph-v1';
 import { wipe } from '../crypto/wipe';
@@ -113,4 +119,24 @@ export function openServerEnvironment(
     seedHex: open(envelopes.seedEnvelope, 'environment_seed'),
     saltHex: open(envelopes.saltEnvelope, 'environment_salt'),
   };
+}
+
+/** The server's copy re-wrapped under the newest root key (unchanged if it already is). */
+export function rewrapServerEnvironment(
+  rootKeys: RootKeys,
+  organisationId: string,
+  environmentId: string,
+  envelopes: Pick<ServerEnvironmentEnvelopes, 'seedEnvelope' | 'saltEnvelope'>
+): ServerEnvironmentEnvelopes {
+  const seedEnvelope = rewrapSecret(
+    rootKeys,
+    envelopes.seedEnvelope,
+    binding(organisationId, environmentId, 'environment_seed')
+  );
+  const saltEnvelope = rewrapSecret(
+    rootKeys,
+    envelopes.saltEnvelope,
+    binding(organisationId, environmentId, 'environment_salt')
+  );
+  return { seedEnvelope, saltEnvelope, keyVersion: envelopeKeyVersion(seedEnvelope) };
 }

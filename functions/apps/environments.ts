@@ -1,15 +1,11 @@
 /**
  * `/v1/environments/?app_id=…` (phase-rest.md §4): list an app's environments, and add a custom
- * one to an SSE app, its keys wrapped for the caller, every member with global access and every
- * service account already holding keys in the app, as Phase's server-side creation does.
+ * one to an SSE app, its keys wrapped for the caller and every member with global access.
+ * Service accounts are not keyed for it: their access is the declarative list they were given,
+ * and a new environment must not widen it behind the caller's back.
  */
 import type { Db } from '../../db/client';
-import {
-  findEnvironmentByName,
-  insertEnvironment,
-  listEnvironments,
-  listServiceAccountHoldersOfApp,
-} from '../../db/queries/apps';
+import { findEnvironmentByName, insertEnvironment, listEnvironments } from '../../db/queries/apps';
 import { policyGrants } from '../access/check';
 import type { Action } from '../access/policies';
 import { auditEvent } from '../audit/events';
@@ -79,15 +75,7 @@ export async function createEnvironment(
     updatedAt: nowMs,
     deletedAt: null,
   };
-  const holders = [
-    ...(await creationHolders(db, principal)),
-    ...(await listServiceAccountHoldersOfApp(db, app.id)),
-  ];
-  const unique = [
-    ...new Map(
-      holders.map((h) => ['memberId' in h ? `m:${h.memberId}` : `s:${h.serviceAccountId}`, h])
-    ).values(),
-  ];
+  const holders = await creationHolders(db, principal);
   const sealed = sealForServer(loadRootKeys(env.KMS_ROOT_KEYS), app.organisationId, id, material);
   const audit = [
     auditEvent(
@@ -101,7 +89,7 @@ export async function createEnvironment(
     serverKeys: [
       { environmentId: id, organisationId: app.organisationId, ...sealed, createdAt: nowMs },
     ],
-    keys: keyRowsFor(environment, material, unique, nowMs),
+    keys: keyRowsFor(environment, material, holders, nowMs),
     audit,
   });
   return environmentView(environment);

@@ -14,6 +14,7 @@ import {
   deleteKeyring,
   deleteServiceAccount,
   findKeyring,
+  findServiceAccount,
   insertKeyring,
   insertServiceAccount,
   listHandlers,
@@ -94,6 +95,10 @@ export class KeyringObject extends DurableObject<Env> {
   enableServerKms(input: EnableInput): Promise<KeyringResult<{ keyVersion: number }>> {
     return this.#serialise(async () => {
       const db = this.#db();
+      // The account may have been deleted while this call waited its turn.
+      if (!(await findServiceAccount(db, input.organisationId, input.serviceAccountId))) {
+        return refuse('not_found', 'Service account not found.');
+      }
       if (await findKeyring(db, input.serviceAccountId)) {
         return refuse('conflict', 'Server-side key management is already enabled.');
       }

@@ -5,6 +5,8 @@
  * refused unless the request says `force: true`.
  */
 import type { Db } from '../../db/client';
+import type { Holder } from '../../db/queries/apps';
+import { findMember } from '../../db/queries/members';
 import {
   deletePolicy,
   findPolicies,
@@ -15,10 +17,18 @@ import {
   replaceAttachments,
   updatePolicy,
 } from '../../db/queries/network-policies';
-import { requirePermission } from '../access/authorize';
+import { principalHasGlobalAccess, requirePermission } from '../access/authorize';
+import { hasGlobalAccess, policyOf } from '../access/check';
 import { auditEvent } from '../audit/events';
-import type { Actor, PolicyRef, Principal } from '../auth/principal';
+import {
+  type Actor,
+  memberIdOf,
+  type PolicyRef,
+  type Principal,
+  serviceAccountIdOf,
+} from '../auth/principal';
 import { ApiError } from '../errors';
+import { loadVisibleAccount } from '../service-accounts/lookup';
 import { isoTime } from '../tenancy/views';
 import { isAddressAllowed } from './enforce';
 import { parseAllowEntry } from './ip';
@@ -205,16 +215,47 @@ export async function removePolicy(
   );
 }
 
+/**
+ * Whose policies the caller may set: nobody their own (a policy is a restriction, and lifting
+ * one's own would defeat it), and only global access touches a member with global access (or a
+ * restriction could lock out an Owner).
+ */
+async function guardHolder(db: Db, principal: Principal, holder: Holder) {
+  if ('serviceAccountId' in holder) {
+    await loadVisibleAccount(db, principal, holder.serviceAccountId);
+    if (serviceAccountIdOf(principal) === holder.serviceAccountId) {
+      throw new ApiError('forbidden', 'You cannot change your own network policies.');
+    }
+    return;
+  }
+  const target = await findMember(db, principal.organisationId, holder.memberId);
+  if (!target) throw new ApiError('not_found', 'Member not found.');
+  if (memberIdOf(principal) === holder.memberId) {
+    throw new ApiError('forbidden', 'You cannot change your own network policies.');
+  }
+  if (
+    target.role &&
+    hasGlobalAccess(policyOf(target.role)) &&
+    !principalHasGlobalAccess(principal)
+  ) {
+    throw new ApiError(
+      'forbidden',
+      'You cannot change the network policies of a member with global access.'
+    );
+  }
+}
+
 /** Attaches exactly `policyIds` to a member or service account (`[]` detaches all). */
 export async function attachPolicies(
   db: Db,
   principal: Principal,
   actor: Actor,
-  holder: { memberId: string } | { serviceAccountId: string },
+  holder: Holder,
   policyIds: string[],
   nowMs: number
 ) {
   requirePermission(principal, 'update', 'Members', 'members');
+  await guardHolder(db, principal, holder);
   const unique = [...new Set(policyIds)];
   const found = await findPolicies(db, principal.organisationId, unique);
   const missing = unique.filter((id) => !found.some((p) => p.id === id));

@@ -15,8 +15,6 @@ import {
   listOrganisationPolicies,
   removePolicy,
 } from '../network/policies';
-import { loadVisibleAccount } from '../service-accounts/lookup';
-import { getMember } from '../tenancy/members';
 import { optionalText, requiredText } from './fields';
 import { AUTH_ERRORS, errorResponse, jsonResponse as json, jsonBody } from './schemas';
 
@@ -154,28 +152,19 @@ export const networkPolicyRoutes = createRouter()
   })
   .openapi(attach('members'), async (c) => {
     const { db, principal, actor } = c.var;
-    const member = await getMember(db, principal, c.req.valid('param').id);
-    const data = await attachPolicies(
-      db,
-      principal,
-      actor,
-      { memberId: member.id },
-      c.req.valid('json').policy_ids,
-      Date.now()
+    const holder = { memberId: c.req.valid('param').id };
+    const ids = c.req.valid('json').policy_ids;
+    return c.json(
+      { data: await attachPolicies(db, principal, actor, holder, ids, Date.now()) },
+      200
     );
-    return c.json({ data }, 200);
   })
   .openapi(attach('service-accounts'), async (c) => {
     const { db, principal, actor } = c.var;
-    const account = await loadVisibleAccount(db, principal, c.req.valid('param').id);
-    const holder = { serviceAccountId: account.serviceAccount.id };
-    const data = await attachPolicies(
-      db,
-      principal,
-      actor,
-      holder,
-      c.req.valid('json').policy_ids,
-      Date.now()
+    const holder = { serviceAccountId: c.req.valid('param').id };
+    const ids = c.req.valid('json').policy_ids;
+    return c.json(
+      { data: await attachPolicies(db, principal, actor, holder, ids, Date.now()) },
+      200
     );
-    return c.json({ data }, 200);
   });

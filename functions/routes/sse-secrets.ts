@@ -34,7 +34,18 @@ const read = createRoute({
   request: { query: Query },
   responses: { 200: OK, ...ERRORS },
 });
-const write = (method: 'post' | 'put' | 'delete', summary: string) =>
+const remove = createRoute({
+  method: 'delete',
+  path: '/',
+  tags: ['Secrets'],
+  summary: 'Delete secrets',
+  request: { query: Query, ...jsonBody(Body) },
+  responses: {
+    200: jsonResponse(z.object({ message: z.string() }), '"Deleted N secrets"'),
+    ...ERRORS,
+  },
+});
+const write = (method: 'post' | 'put', summary: string) =>
   createRoute({
     method,
     path: '/',
@@ -88,9 +99,11 @@ export const sseSecretRoutes = createRouter()
       200
     );
   })
-  .openapi(write('delete', 'Delete secrets'), async (c) => {
+  .openapi(remove, async (c) => {
     const { environment } = await context(c, 'delete');
     const ids = c.req.valid('json').secrets;
-    await removeSecrets(c.var.db, environment, Array.isArray(ids) ? ids : [], Date.now());
-    return c.json([], 200);
+    const list = Array.isArray(ids) ? ids : [];
+    await removeSecrets(c.var.db, environment, list, Date.now());
+    const n = new Set(list).size;
+    return c.json({ message: `Deleted ${n} secret${n === 1 ? '' : 's'}` }, 200);
   });

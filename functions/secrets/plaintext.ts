@@ -23,7 +23,7 @@ import { keyDigest } from '../crypto/environment';
 import { loadRootKeys } from '../crypto/kms-root-keys';
 import { decryptPhV1, encryptPhV1 } from '../crypto/ph-v1';
 import { wipe } from '../crypto/wipe';
-import { ApiError } from '../errors';
+import { ApiError, openStored } from '../errors';
 import { isoTime } from '../tenancy/views';
 import type { SecretInput } from './ciphertext';
 import { assertSecretsPermission, noAccess } from './context';
@@ -54,11 +54,13 @@ export async function plaintextContext(
   if (!app.sseEnabled) throw new ApiError('invalid_request', 'SSE is not enabled for this App');
   const [sealed] = await listServerKeys(db, [environment.id]);
   if (!sealed) throw new ApiError('invalid_request', 'SSE is not enabled for this App');
-  const material = openServerEnvironment(
-    loadRootKeys(env.KMS_ROOT_KEYS),
-    principal.organisationId,
-    environment.id,
-    sealed
+  const material = openStored('environment keys', () =>
+    openServerEnvironment(
+      loadRootKeys(env.KMS_ROOT_KEYS),
+      principal.organisationId,
+      environment.id,
+      sealed
+    )
   );
   return { environment, material };
 }

@@ -21,7 +21,7 @@ import { keyRowsFor } from '../apps/holders';
 import { auditEvent } from '../audit/events';
 import { type Actor, holderOf, type Principal } from '../auth/principal';
 import { loadRootKeys } from '../crypto/kms-root-keys';
-import { ApiError } from '../errors';
+import { ApiError, openStored } from '../errors';
 import { loadDetail } from './detail';
 import { loadVisibleAccount } from './lookup';
 
@@ -101,11 +101,8 @@ export async function setServiceAccountAccess(
   const grants = added.flatMap((environment) => {
     const sealed = serverKeys.find((k) => k.environmentId === environment.id);
     if (!sealed) return [];
-    const material = openServerEnvironment(
-      rootKeys,
-      principal.organisationId,
-      environment.id,
-      sealed
+    const material = openStored('environment keys', () =>
+      openServerEnvironment(rootKeys, principal.organisationId, environment.id, sealed)
     );
     return keyRowsFor(environment, material, holder, nowMs);
   });

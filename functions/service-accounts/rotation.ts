@@ -1,15 +1,22 @@
 /**
- * Root-key rotation: every keyring envelope still under an older root key is re-wrapped under
- * the newest, a page at a time. Each re-wrap goes through the account's Durable Object, so it
- * never races a keyring being enabled, replaced or deleted. The progress lives in the data
+ * Root-key rotation: every envelope still under an older root key (service-account keyrings,
+ * SSE environment seeds and salts) is re-wrapped under the newest, a page at a time. A keyring
+ * is re-wrapped by its account's Durable Object, so it never races a keyring being enabled,
+ * replaced or deleted. The progress lives in the data
  * (`key_version`), so an interrupted rotation resumes by running again; old envelopes keep
  * opening throughout, because old root keys stay configured until nothing uses them.
  */
 import type { Db } from '../../db/client';
 import {
+  countServerKeysBelowVersion,
+  listServerKeysBelowVersion,
+  replaceServerKeyEnvelopes,
+} from '../../db/queries/server-environment-keys';
+import {
   countKeyringsBelowVersion,
   listKeyringsBelowVersion,
 } from '../../db/queries/service-accounts';
+import { rewrapServerEnvironment } from '../apps/environment-keys';
 import { loadRootKeys } from '../crypto/kms-root-keys';
 import { keyringObject, unwrapResult } from './keyring-object-client';
 
@@ -23,7 +30,22 @@ export interface RotationProgress {
   remaining: number;
 }
 
-/** Re-wraps up to `batchSize` envelopes and reports what is left. */
+/**
+ * Re-wraps up to `batchSize` server copies of SSE environments. These are not keyrings, so they
+ * need no Durable Object: a compare-and-swap keeps a concurrent re-wrap from being overwritten.
+ */
+async function rotateEnvironmentBatch(db: Db, env: Env, batchSize: number) {
+  const rootKeys = loadRootKeys(env.KMS_ROOT_KEYS);
+  const page = await listServerKeysBelowVersion(db, rootKeys.currentVersion, batchSize);
+  let rewrapped = 0;
+  for (const row of page) {
+    const next = rewrapServerEnvironment(rootKeys, row.organisationId, row.environmentId, row);
+    if (await replaceServerKeyEnvelopes(db, row, next)) rewrapped += 1;
+  }
+  return rewrapped;
+}
+
+/** Re-wraps up to `batchSize` envelopes of each kind and reports what is left. */
 export async function rotateKeyringBatch(
   db: Db,
   env: Env,
@@ -40,6 +62,9 @@ export async function rotateKeyringBatch(
     );
     rewrapped += results.map(unwrapResult).filter((r) => r.rewrapped).length;
   }
-  const remaining = await countKeyringsBelowVersion(db, currentVersion);
+  rewrapped += await rotateEnvironmentBatch(db, env, batchSize);
+  const remaining =
+    (await countKeyringsBelowVersion(db, currentVersion)) +
+    (await countServerKeysBelowVersion(db, currentVersion));
   return { currentVersion, rewrapped, remaining };
 }

@@ -19,7 +19,7 @@ import type { Action } from '../access/policies';
 import { auditEvent } from '../audit/events';
 import { type Actor, memberIdOf, type Principal, serviceAccountIdOf } from '../auth/principal';
 import { loadRootKeys } from '../crypto/kms-root-keys';
-import { ApiError } from '../errors';
+import { ApiError, openStored } from '../errors';
 import { parseIdentityKey, type TokenRegistration, verifyRegistration } from '../tenancy/identity';
 import { parseExpiry } from '../validation/expiry';
 import { keyringBinding, mintFromEnvelope } from './keyring';
@@ -93,7 +93,9 @@ interface MintRequest {
 function mintFromKeyring(env: Env, principal: Principal, id: string, request: MintRequest) {
   const binding = keyringBinding(principal.organisationId, id);
   const rootKeys = loadRootKeys(env.KMS_ROOT_KEYS);
-  const { minted, kxPublicKey } = mintFromEnvelope(rootKeys, request.envelope, binding);
+  const { minted, kxPublicKey } = openStored('keyring', () =>
+    mintFromEnvelope(rootKeys, request.envelope, binding)
+  );
   const row = tokenRow(principal, id, {
     name: request.name,
     bearerDigest: minted.bearerDigest,

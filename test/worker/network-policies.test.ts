@@ -115,7 +115,6 @@ describe('enforcement', () => {
     await from(HOME, 'PUT', `/v1/members/${dev.member.id}/network-policies/`, org.auth, {
       policy_ids: [mine.id],
     });
-    await policy(org.auth, ['203.0.113.0/24', '198.51.100.0/24'], { is_global: false });
     const global = await from(HOME, 'POST', '/v1/network-access-policies/', org.auth, {
       name: 'hq',
       allowed_ips: ['203.0.113.0/24'],
@@ -155,13 +154,35 @@ describe('enforcement', () => {
       allowed_ips: ['192.0.2.0/24'],
     });
     expect(edit.status).toBe(409);
-    const forced = await from(HOME, 'POST', '/v1/network-access-policies/', org.auth, {
-      ...body,
-      name: 'forced',
-      force: true,
+    const forcedEdit = { allowed_ips: ['192.0.2.0/24'], force: true };
+    const forced = await from(
+      HOME,
+      'PUT',
+      `/v1/network-access-policies/${office.id}/`,
+      org.auth,
+      forcedEdit
+    );
+    expect(forced.status).toBe(200);
+    // Forced through, the policy now applies to the caller too.
+    expect((await from(HOME, 'GET', '/v1/members/', org.auth)).body).toEqual(DENIED);
+  });
+
+  it('keeps callers from lifting their own policies or restricting global access', async () => {
+    const org = await bootstrapOrg();
+    const manager = await addMember(org.auth, await roleId(org.auth, 'Manager'));
+    const admin = await addMember(org.auth, await roleId(org.auth, 'Admin'));
+    const office = await policy(org.auth, ['203.0.113.0/24']);
+    const path = (id: string) => `/v1/members/${id}/network-policies/`;
+    await from(HOME, 'PUT', path(manager.member.id), org.auth, { policy_ids: [office.id] });
+
+    const lift = await from(HOME, 'PUT', path(manager.member.id), manager.auth, { policy_ids: [] });
+    expect(lift.status).toBe(403);
+    const restrict = await from(HOME, 'PUT', path(admin.member.id), manager.auth, {
+      policy_ids: [office.id],
     });
-    expect(forced.status).toBe(201);
-    expect((await from(HOME, 'GET', '/v1/members/', org.auth)).status).toBe(200);
+    expect(restrict.status).toBe(403);
+    expect((await from(AWAY, 'GET', '/v1/members/', admin.auth)).status).toBe(200);
+    expect((await from(AWAY, 'GET', '/v1/members/', manager.auth)).status).toBe(403);
   });
 
   it('answers 404 for unknown policy ids and attaches nothing', async () => {

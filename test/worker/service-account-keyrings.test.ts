@@ -128,6 +128,22 @@ describe('client-side KMS', () => {
   });
 });
 
+describe('removing a handler', () => {
+  it('deletes the removed member’s wraps and blanks its environment keys', async () => {
+    const org = await bootstrapOrg();
+    const manager = await addMember(org.auth, await roleId(org.auth, 'Manager'));
+    const { res } = await clientSideAccount(org.auth, await roleId(org.auth, 'Service'));
+    const wraps = () =>
+      rows(
+        'SELECT member_id FROM service_account_handlers WHERE service_account_id = ?',
+        res.body.id
+      );
+    expect((await wraps()).length).toBe(2);
+    expect((await call('DELETE', `/v1/members/${manager.member.id}/`, org.auth)).status).toBe(204);
+    expect((await wraps()).map((w) => w.member_id)).toEqual([org.owner.id]);
+  });
+});
+
 describe('PUT /v1/service-accounts/{id}/kms/', () => {
   it('enables server-side KMS from a keyring wrapped to the server, then disables it', async () => {
     const org = await bootstrapOrg();
@@ -234,13 +250,38 @@ describe('root-key rotation', () => {
     await env.DB.prepare(downgrade).bind(old, serviceAccountId).run();
   }
 
-  it('re-wraps every v1 envelope under v2 while accounts keep being created', async () => {
+  /** Re-wraps an SSE environment's server copy under the v1-only key list. */
+  async function downgradeEnvironmentToV1(organisationId: string, environmentId: string) {
+    const [row] = await rows(
+      'SELECT * FROM server_environment_keys WHERE environment_id = ?',
+      environmentId
+    );
+    const current = loadRootKeys(env.KMS_ROOT_KEYS);
+    const old = loadRootKeys(ONLY_V1);
+    const rewrap = (envelope: string, purpose: 'environment_seed' | 'environment_salt') => {
+      const binding = { organisationId, recordId: environmentId, purpose } as const;
+      return wrapSecret(old, unwrapSecret(current, envelope, binding), binding);
+    };
+    const seed = rewrap(row?.seed_envelope as string, 'environment_seed');
+    const salt = rewrap(row?.salt_envelope as string, 'environment_salt');
+    await env.DB.prepare(
+      'UPDATE server_environment_keys SET seed_envelope = ?, salt_envelope = ?, key_version = 1 ' +
+        'WHERE environment_id = ?'
+    )
+      .bind(seed, salt, environmentId)
+      .run();
+  }
+
+  it('re-wraps every v1 envelope under v2 while tokens keep being minted', async () => {
     const org = await bootstrapOrg();
     const service = await roleId(org.auth, 'Service');
     const existing = await Promise.all(
       Array.from({ length: 6 }, (_, i) => addServiceAccount(org.auth, service, `old${i}`))
     );
     for (const sa of existing) await downgradeToV1(org.organisation.id, sa.account.id);
+    const app = await call('POST', '/v1/apps/', org.auth, { name: 'rotating' });
+    for (const e of app.body.environments)
+      await downgradeEnvironmentToV1(org.organisation.id, e.id);
     expect(
       (await rows('SELECT * FROM service_account_keyrings WHERE key_version = 1')).length
     ).toBeGreaterThanOrEqual(6);
@@ -252,13 +293,23 @@ describe('root-key rotation', () => {
         if (res.body.remaining === 0) return res.body;
       }
     };
-    const creating = Array.from({ length: 5 }, (_, i) =>
-      call('POST', '/v1/service-accounts/', org.auth, { name: `new${i}`, role_id: service })
+    // Mints open the very envelopes being re-wrapped, from v1 and v2 alike.
+    const minting = existing.flatMap((sa) =>
+      [1, 2].map((i) =>
+        call('POST', `/v1/service-accounts/${sa.account.id}/tokens/`, org.auth, { name: `m${i}` })
+      )
     );
-    const [progress, ...created] = await Promise.all([rotate(), ...creating]);
+    const [progress, ...minted] = await Promise.all([rotate(), ...minting]);
     expect(progress.currentVersion).toBe(2);
-    expect(created.map((r) => r.status)).toEqual(Array(5).fill(201));
+    expect(minted.map((r) => r.status)).toEqual(Array(12).fill(201));
     expect(await rows('SELECT * FROM service_account_keyrings WHERE key_version < 2')).toEqual([]);
+    expect(await rows('SELECT * FROM server_environment_keys WHERE key_version < 2')).toEqual([]);
+    const plaintext = await call(
+      'GET',
+      `/v1/secrets/?app_id=${app.body.id}&env=Production`,
+      org.auth
+    );
+    expect(plaintext.status).toBe(200);
 
     for (const sa of existing) {
       const [row] = await rows(
