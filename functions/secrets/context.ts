@@ -49,18 +49,8 @@ export function assertSecretsPermission(principal: Principal, action: Action) {
 /** Admits the caller to what the lookup found, or says why not. */
 function admit(principal: Principal, found: Found, action: Action) {
   if (!found) throw new ApiError('not_found', 'Environment not found.');
-  // A left join can come back as an object of nulls (D1 batches), so test the id.
-  if (!found.key?.id) {
-    throw principal.kind === 'service_account'
-      ? new ApiError('invalid_token', 'Service account cannot access this environment')
-      : new ApiError('forbidden', 'User cannot access this environment');
-  }
-  if (!policyGrants(principal.role.policy, action, 'Secrets', 'app')) {
-    throw new ApiError(
-      'forbidden',
-      `You don't have permission to ${action} secrets in this environment.`
-    );
-  }
+  if (!found.key) throw noAccess(principal);
+  assertSecretsPermission(principal, action);
   return { environment: found.environment, app: found.app, key: found.key };
 }
 

@@ -305,3 +305,18 @@ describe('the token sweep', () => {
     ).toBeGreaterThan(0);
   });
 });
+
+describe('expiry', () => {
+  it('refuses a service-account token on the first request after it expires', async () => {
+    const { org, tokens } = await setup();
+    const minted = await call('POST', tokens, org.auth, { name: 'short', expires_in: 3600 });
+    const auth = `Bearer ${minted.body.bearerToken}`;
+    expect((await call('GET', '/service/secrets/tokens/', auth)).status).toBe(200);
+    await env.DB.prepare('UPDATE tokens SET expires_at = ? WHERE id = ?')
+      .bind(Date.now() - 1, minted.body.id)
+      .run();
+    const res = await call('GET', '/service/secrets/tokens/', auth);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('Token expired or deleted');
+  });
+});
