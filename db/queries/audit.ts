@@ -10,13 +10,3 @@ export type AuditEventRow = typeof auditEvents.$inferInsert;
 export function insertAuditEvent(db: Db, event: AuditEventRow) {
   return db.insert(auditEvents).values(event);
 }
-
-/** Events about one resource, oldest first (for review and tests). */
-export async function listAuditEventsFor(db: Db, organisationId: string, resourceId: string) {
-  const rows = await db.query.auditEvents.findMany({
-    where: (e, { and, eq }) =>
-      and(eq(e.organisationId, organisationId), eq(e.resourceId, resourceId)),
-    orderBy: (e, { asc }) => [asc(e.createdAt)],
-  });
-  return rows;
-}

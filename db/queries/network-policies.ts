@@ -125,20 +125,3 @@ export async function replaceAttachments(
     ...rows.map((row) => db.insert(networkPolicyAttachments).values(row)),
   ]);
 }
-
-/** The policies attached to a holder. */
-export async function attachedPolicies(db: Db, holder: Holder): Promise<PolicyRow[]> {
-  const mine =
-    'memberId' in holder
-      ? eq(networkPolicyAttachments.memberId, holder.memberId)
-      : eq(networkPolicyAttachments.serviceAccountId, holder.serviceAccountId);
-  const rows = await db
-    .select({ policy: networkAccessPolicies })
-    .from(networkPolicyAttachments)
-    .innerJoin(
-      networkAccessPolicies,
-      eq(networkAccessPolicies.id, networkPolicyAttachments.policyId)
-    )
-    .where(mine);
-  return rows.map((r) => r.policy);
-}
