@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { members, organisations, roles, tokens } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
@@ -21,10 +20,4 @@ export async function insertOrganisation(db: Db, input: NewOrganisation) {
     db.insert(tokens).values(input.ownerToken),
     ...input.audit.map((event) => insertAuditEvent(db, event)),
   ]);
-}
-
-/** One organisation, or null. */
-export async function findOrganisation(db: Db, id: string) {
-  const [row] = await db.select().from(organisations).where(eq(organisations.id, id));
-  return row ?? null;
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
-import { members, roles, serviceAccounts, tokens } from '../schema';
+import { members, organisations, roles, serviceAccounts, tokens } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
 import { attachedPoliciesJson, globalPoliciesJson } from './network-policies';
 
@@ -11,6 +11,8 @@ export type NewTokenRow = typeof tokens.$inferInsert;
 export interface PrincipalPolicies {
   attachedPolicies: string | null;
   globalPolicies: string | null;
+  /** The organisation's name, fetched here so the session payload needs no query of its own. */
+  organisationName: string;
 }
 
 /** A personal access token with the member and role it acts as. */
@@ -35,8 +37,10 @@ export async function findUserTokenByDigest(
       role: roles,
       attachedPolicies: attachedPoliciesJson('member'),
       globalPolicies: globalPoliciesJson(),
+      organisationName: organisations.name,
     })
     .from(tokens)
+    .innerJoin(organisations, eq(organisations.id, tokens.organisationId))
     .innerJoin(members, eq(members.id, tokens.memberId))
     .innerJoin(roles, eq(roles.id, members.roleId))
     .where(and(eq(tokens.bearerDigest, bearerDigest), eq(tokens.kind, 'user')));
@@ -62,8 +66,10 @@ export async function findServiceAccountTokenByDigest(
       role: roles,
       attachedPolicies: attachedPoliciesJson('service_account'),
       globalPolicies: globalPoliciesJson(),
+      organisationName: organisations.name,
     })
     .from(tokens)
+    .innerJoin(organisations, eq(organisations.id, tokens.organisationId))
     .innerJoin(serviceAccounts, eq(serviceAccounts.id, tokens.serviceAccountId))
     .innerJoin(roles, eq(roles.id, serviceAccounts.roleId))
     .where(and(eq(tokens.bearerDigest, bearerDigest), eq(tokens.kind, 'service_account')));

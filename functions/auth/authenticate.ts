@@ -78,6 +78,7 @@ async function findUser(db: Db, digest: string): Promise<Found> {
   const principal: Principal = {
     kind: 'member',
     organisationId: token.organisationId,
+    organisationName: found.organisationName,
     memberId: member.id,
     tokenId: token.id,
     wrappedKeyShare: token.wrappedKeyShare,
@@ -98,6 +99,7 @@ async function findServiceAccount(db: Db, digest: string): Promise<Found> {
   const principal: Principal = {
     kind: 'service_account',
     organisationId: token.organisationId,
+    organisationName: found.organisationName,
     serviceAccountId: serviceAccount.id,
     tokenId: token.id,
     wrappedKeyShare: token.wrappedKeyShare,

@@ -28,6 +28,7 @@ export interface PrincipalRole {
 export interface MemberPrincipal {
   kind: 'member';
   organisationId: string;
+  organisationName: string;
   memberId: string;
   tokenId: string;
   /** Share B of the calling token, wrapped; only the token's holder can open it. */
@@ -43,6 +44,7 @@ export interface MemberPrincipal {
 export interface ServiceAccountPrincipal {
   kind: 'service_account';
   organisationId: string;
+  organisationName: string;
   serviceAccountId: string;
   tokenId: string;
   wrappedKeyShare: string;

@@ -5,7 +5,6 @@
  */
 import type { Db } from '../../db/client';
 import { listHolderKeys } from '../../db/queries/apps';
-import { findOrganisation } from '../../db/queries/organisations';
 import { holderOf, type Principal } from '../auth/principal';
 import { isoTime } from '../tenancy/views';
 
@@ -55,10 +54,7 @@ function appsView(held: HeldKey[]) {
 }
 
 export async function sessionKeys(db: Db, principal: Principal) {
-  const [organisation, held] = await Promise.all([
-    findOrganisation(db, principal.organisationId),
-    listHolderKeys(db, principal.organisationId, holderOf(principal)),
-  ]);
+  const held = await listHolderKeys(db, principal.organisationId, holderOf(principal));
   const account =
     principal.kind === 'service_account'
       ? { account_id: principal.serviceAccountId }
@@ -67,7 +63,7 @@ export async function sessionKeys(db: Db, principal: Principal) {
     wrapped_key_share: principal.wrappedKeyShare,
     ...account,
     offline_enabled: false,
-    organisation: { id: principal.organisationId, name: organisation?.name ?? '' },
+    organisation: { id: principal.organisationId, name: principal.organisationName },
     apps: appsView(held),
   };
 }
