@@ -262,3 +262,60 @@ describe('permissions by role', () => {
     expect((await call('GET', path, a.auth)).body.name).toBe('ci-runner');
   });
 });
+
+describe('permissions by role, on the keyring, token, access and policy endpoints', () => {
+  // Expected status per role: Admin, Manager, Developer, Service (phase-reference.md §4.1,
+  // with the token caller rule of §4.4: only global access mints for another account).
+  const table: [string, string, (id: string) => string, unknown, number[]][] = [
+    ['GET', 'handlers', () => '/v1/service-accounts/handlers/', undefined, [200, 200, 403, 200]],
+    [
+      'PUT',
+      'kms',
+      (id) => `/v1/service-accounts/${id}/kms/`,
+      { mode: 'client' },
+      [409, 409, 403, 403],
+    ],
+    [
+      'GET',
+      'tokens',
+      (id) => `/v1/service-accounts/${id}/tokens/`,
+      undefined,
+      [200, 200, 403, 200],
+    ],
+    [
+      'POST',
+      'mint',
+      (id) => `/v1/service-accounts/${id}/tokens/`,
+      { name: 'x' },
+      [201, 404, 403, 403],
+    ],
+    [
+      'PUT',
+      'access',
+      (id) => `/v1/service-accounts/${id}/access/`,
+      { apps: [] },
+      [200, 200, 403, 403],
+    ],
+    [
+      'PUT',
+      'policies',
+      (id) => `/v1/service-accounts/${id}/network-policies/`,
+      { policy_ids: [] },
+      [200, 200, 403, 403],
+    ],
+  ];
+
+  it.each(table)(
+    '%s %s answers each managed role as its permissions say',
+    async (method, _name, path, body, expected) => {
+      const org = await bootstrapOrg();
+      const target = await addServiceAccount(org.auth, await roleId(org.auth, 'Service'));
+      const statuses: number[] = [];
+      for (const role of ['Admin', 'Manager', 'Developer', 'Service']) {
+        const caller = await addMember(org.auth, await roleId(org.auth, role));
+        statuses.push((await call(method, path(target.account.id), caller.auth, body)).status);
+      }
+      expect(statuses).toEqual(expected);
+    }
+  );
+});
