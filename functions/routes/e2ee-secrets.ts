@@ -8,9 +8,8 @@ import type { Context } from 'hono';
 import type { SecretRow } from '../../db/queries/secrets';
 import type { Action } from '../access/policies';
 import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
 import { createRouter } from '../middleware/validate';
-import { changeSecrets, createSecrets, removeSecrets } from '../secrets/ciphertext';
+import { changeSecrets, createSecrets, removeSecrets, secretItems } from '../secrets/ciphertext';
 import { environmentContext, readInEnvironment } from '../secrets/context';
 import { secretView } from '../secrets/views';
 import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
@@ -67,16 +66,6 @@ function shaped(c: Context<AppEnv>, rows: SecretRow[]) {
   return rows.map((row) => secretView(row, camelCase));
 }
 
-function secretList(body: { secrets?: unknown }) {
-  if (!Array.isArray(body.secrets) || body.secrets.length === 0) {
-    throw new ApiError('invalid_request', "'secrets' must be a non-empty list.");
-  }
-  if (body.secrets.some((s) => typeof s !== 'object' || s === null || Array.isArray(s))) {
-    throw new ApiError('invalid_request', "Each entry in 'secrets' must be an object.");
-  }
-  return body.secrets as Record<string, unknown>[];
-}
-
 export const e2eeSecretRoutes = createRouter()
   .openapi(readRoute, async (c) => {
     const filter = { path: c.req.header('path'), keyDigest: c.req.header('keydigest') };
@@ -88,12 +77,12 @@ export const e2eeSecretRoutes = createRouter()
   })
   .openapi(writeRoute('post', 'Create ciphertext secrets'), async (c) => {
     const environment = await target(c, 'create');
-    const items = secretList(c.req.valid('json'));
+    const items = secretItems(c.req.valid('json'));
     return c.json(shaped(c, await createSecrets(c.var.db, environment, items, Date.now())), 200);
   })
   .openapi(writeRoute('put', 'Update ciphertext secrets of the environment'), async (c) => {
     const environment = await target(c, 'update');
-    const items = secretList(c.req.valid('json'));
+    const items = secretItems(c.req.valid('json'));
     return c.json(shaped(c, await changeSecrets(c.var.db, environment, items, Date.now())), 200);
   })
   .openapi(writeRoute('delete', 'Delete secrets of the environment'), async (c) => {

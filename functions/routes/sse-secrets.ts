@@ -6,9 +6,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Action } from '../access/policies';
 import type { AppEnv } from '../env';
-import { ApiError } from '../errors';
 import { createRouter } from '../middleware/validate';
-import { changeSecrets, createSecrets, readSecrets, removeSecrets } from '../secrets/ciphertext';
+import {
+  changeSecrets,
+  createSecrets,
+  readSecrets,
+  removeSecrets,
+  secretItems,
+} from '../secrets/ciphertext';
 import { decryptSecret, digestOf, encryptInput, plaintextContext } from '../secrets/plaintext';
 import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
 
@@ -60,16 +65,6 @@ async function context(c: Context<AppEnv>, action: Action) {
   return plaintextContext(c.var.db, c.env, c.var.principal, app_id, env, action);
 }
 
-function items(body: { secrets?: unknown }) {
-  if (!Array.isArray(body.secrets) || body.secrets.length === 0) {
-    throw new ApiError('invalid_request', "'secrets' must be a non-empty list.");
-  }
-  if (body.secrets.some((s) => typeof s !== 'object' || s === null || Array.isArray(s))) {
-    throw new ApiError('invalid_request', "Each entry in 'secrets' must be an object.");
-  }
-  return body.secrets as Record<string, unknown>[];
-}
-
 export const sseSecretRoutes = createRouter()
   .openapi(read, async (c) => {
     const { environment, material } = await context(c, 'read');
@@ -83,7 +78,7 @@ export const sseSecretRoutes = createRouter()
   })
   .openapi(write('post', 'Create secrets from plaintext'), async (c) => {
     const { environment, material } = await context(c, 'create');
-    const sealed = items(c.req.valid('json')).map((item) => encryptInput(item, material));
+    const sealed = secretItems(c.req.valid('json')).map((item) => encryptInput(item, material));
     const rows = await createSecrets(c.var.db, environment, sealed, Date.now());
     return c.json(
       rows.map((row) => decryptSecret(row, material)),
@@ -92,7 +87,7 @@ export const sseSecretRoutes = createRouter()
   })
   .openapi(write('put', 'Update secrets from plaintext'), async (c) => {
     const { environment, material } = await context(c, 'update');
-    const sealed = items(c.req.valid('json')).map((item) => encryptInput(item, material));
+    const sealed = secretItems(c.req.valid('json')).map((item) => encryptInput(item, material));
     const rows = await changeSecrets(c.var.db, environment, sealed, Date.now());
     return c.json(
       rows.map((row) => decryptSecret(row, material)),

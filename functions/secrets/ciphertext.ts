@@ -22,6 +22,29 @@ const CIPHERTEXT = /^ph:v1:[0-9a-fA-F]{64}:.+$/s;
 const DIGEST = /^[0-9a-f]{64}$/;
 const TYPES = ['secret', 'sealed', 'config'] as const;
 
+// D1 binds at most 100 parameters per statement; an id list beyond this would fail as a 500.
+const MAX_IDS_PER_REQUEST = 90;
+
+/** The `secrets` list of a write body, checked the way Phase words its refusals. */
+export function secretItems(body: { secrets?: unknown }): SecretInput[] {
+  if (!Array.isArray(body.secrets) || body.secrets.length === 0) {
+    throw new ApiError('invalid_request', "'secrets' must be a non-empty list.");
+  }
+  if (body.secrets.some((s) => typeof s !== 'object' || s === null || Array.isArray(s))) {
+    throw new ApiError('invalid_request', "Each entry in 'secrets' must be an object.");
+  }
+  return body.secrets as SecretInput[];
+}
+
+function assertIdCount(ids: unknown[]) {
+  if (ids.length > MAX_IDS_PER_REQUEST) {
+    throw new ApiError(
+      'invalid_request',
+      `At most ${MAX_IDS_PER_REQUEST} secrets per update or delete.`
+    );
+  }
+}
+
 export interface SecretInput {
   id?: unknown;
   key?: unknown;
@@ -144,6 +167,7 @@ export async function changeSecrets(
   nowMs: number
 ) {
   const ids = items.map((item) => item.id);
+  assertIdCount(ids);
   if (ids.some((id) => typeof id !== 'string')) {
     throw new ApiError('invalid_request', "Each secret to update requires an 'id'.");
   }
@@ -161,6 +185,7 @@ export async function changeSecrets(
 }
 
 export async function removeSecrets(db: Db, environment: Target, ids: unknown[], nowMs: number) {
+  assertIdCount(ids);
   if (ids.length === 0 || ids.some((id) => typeof id !== 'string')) {
     throw new ApiError('invalid_request', "'secrets' must be a non-empty list of secret ids.");
   }

@@ -288,3 +288,14 @@ describe('/v1/environments/', () => {
     ).toBe(400);
   });
 });
+
+describe('bounded id lists', () => {
+  it('refuses more ids than one statement can bind, with a 400 instead of a 500', async () => {
+    const { org, envs } = await world();
+    const ids = Array.from({ length: 120 }, () => crypto.randomUUID());
+    const headers = { environment: envs.Development as string };
+    const res = await SELFcall('DELETE', '/service/secrets/', org.auth, { secrets: ids }, headers);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('At most 90 secrets per update or delete.');
+  });
+});
