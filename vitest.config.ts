@@ -17,7 +17,7 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
-                  // Fixed values for tests only; a deployment takes its secrets from `wrangler secret put`.
+                  // Fixed values for tests only; deployments use `wrangler secret put`.
                   KMS_ROOT_KEYS: `2:${'b'.repeat(64)},1:${'a'.repeat(64)}`,
                   SERVER_SECRET: 'c'.repeat(64),
                   BOOTSTRAP_TOKEN: 'test-bootstrap-token',

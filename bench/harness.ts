@@ -1,18 +1,10 @@
 /**
- * Builds the benchmark Worker the way it ships and serves it on a loopback port, as the Node
- * test suite does (test/node/setup/worker.ts): `wrangler deploy --dry-run` bundles
- * bench/worker.ts against wrangler.toml, and Miniflare runs that bundle with wrangler.toml's
- * bindings, a fresh in-memory D1 with every migration applied, and random secrets.
+ * Builds the benchmark Worker the way it ships and serves it on a loopback port, through the
+ * same local-worker helpers the Node test suite uses: bench/worker.ts bundled against
+ * wrangler.toml, served by Miniflare over a fresh in-memory D1 with every migration applied.
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { Miniflare } from 'miniflare';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { buildBundle, startLocalWorker } from '../scripts/local-worker';
 import { type CpuProbe, workerdCpuProbe } from './cpu';
-
-const OUT_DIR = 'dist/bench';
-const ENTRY = 'bench/worker.ts';
 
 /** A running benchmark Worker. */
 export interface Harness {
@@ -27,61 +19,19 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Bundles bench/worker.ts; the positional script argument overrides `main` in wrangler.toml. */
-function buildBundle(): string {
-  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' };
-  const args = ['deploy', '-c', 'wrangler.toml', '--dry-run', '--outdir', OUT_DIR, ENTRY];
-  execFileSync('node_modules/.bin/wrangler', args, { env, stdio: 'pipe' });
-  return `${OUT_DIR}/worker.js`;
-}
-
-async function applyMigrations(db: D1Database) {
-  const files = readdirSync('migrations')
-    .filter((f) => f.endsWith('.sql'))
-    .sort();
-  for (const file of files) {
-    const statements = readFileSync(`migrations/${file}`, 'utf8')
-      .split('--> statement-breakpoint')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    await db.batch(statements.map((s) => db.prepare(s)));
-  }
-}
-
-/** Builds, starts and migrates the benchmark Worker. */
+/** Builds, starts and migrates the benchmark Worker (rate limiting off, quiet logs). */
 export async function startHarness(): Promise<Harness> {
-  const scriptPath = buildBundle();
-  const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
-  const secrets = {
-    KMS_ROOT_KEYS: `1:${randomBytes(32).toString('hex')}`,
-    SERVER_SECRET: randomBytes(32).toString('hex'),
-    BOOTSTRAP_TOKEN: randomBytes(32).toString('hex'),
-  };
-  const mf = new Miniflare({
-    ...workerOptions,
-    modules: true,
-    scriptPath,
-    bindings: {
-      ...workerOptions.bindings,
-      ...secrets,
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'error',
-    },
-    // In memory: every run starts from an empty database and leaves nothing behind.
-    d1Persist: false,
-    durableObjectsPersist: false,
-    cf: false,
-    host: '127.0.0.1',
-    port: 0,
-  } as ConstructorParameters<typeof Miniflare>[0]);
-  const url = await mf.ready;
-  const db = (await mf.getD1Database('DB')) as unknown as D1Database;
-  await applyMigrations(db);
+  const scriptPath = buildBundle('dist/bench', 'bench/worker.ts');
+  const worker = await startLocalWorker(scriptPath, {
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'error',
+  });
+  const db = (await worker.mf.getD1Database('DB')) as unknown as D1Database;
   return {
-    origin: url.origin,
-    bootstrapToken: secrets.BOOTSTRAP_TOKEN,
+    origin: worker.origin,
+    bootstrapToken: worker.bootstrapToken,
     db,
     cpu: workerdCpuProbe(),
-    stop: () => mf.dispose(),
+    stop: () => worker.mf.dispose(),
   };
 }
