@@ -88,23 +88,6 @@ export function listEnvironments(db: Db, appId: string) {
     .orderBy(asc(environments.position));
 }
 
-/** A live environment of the organisation with its app, or null. */
-export async function findEnvironment(db: Db, organisationId: string, environmentId: string) {
-  const [row] = await db
-    .select({ environment: environments, app: apps })
-    .from(environments)
-    .innerJoin(apps, eq(apps.id, environments.appId))
-    .where(
-      and(
-        eq(environments.organisationId, organisationId),
-        eq(environments.id, environmentId),
-        isNull(environments.deletedAt),
-        isNull(apps.deletedAt)
-      )
-    );
-  return row ?? null;
-}
-
 /** The live environment of an app with this name, ignoring case, or null. */
 export async function findEnvironmentByName(db: Db, appId: string, name: string) {
   const [row] = await db

@@ -2,6 +2,7 @@
  * Wire schemas for service accounts: snake_case bodies as Phase takes them, camelCase answers.
  */
 import { z } from '@hono/zod-openapi';
+import { MAX_GRACE_SECONDS } from '../service-accounts/tokens';
 import { presentText, requiredId, requiredText } from './fields';
 
 const ISO = z.string().openapi({ example: '2026-01-01T00:00:00.000Z' });
@@ -125,7 +126,7 @@ export const RotateTokenBodySchema = z.object({
     .number()
     .int()
     .min(0)
-    .max(7 * 24 * 3600)
+    .max(MAX_GRACE_SECONDS)
     .optional()
     .openapi({ description: 'How long the old token keeps working; default 3600' }),
 });

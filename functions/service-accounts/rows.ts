@@ -2,6 +2,7 @@
  * The rows a new service account starts with. Kept apart from the Durable Object and the domain
  * flow so those read as the steps they take, not as field lists.
  */
+
 import type {
   HandlerRow,
   NewServiceAccount,
@@ -10,6 +11,7 @@ import type {
 import type { TokenRow } from '../../db/queries/tokens';
 import { auditEvent } from '../audit/events';
 import type { Actor } from '../auth/principal';
+import { newTokenRow } from '../auth/token-rows';
 import type { generateServerKeyring } from './keyring';
 
 /** A new account, as the Worker has validated it. */
@@ -66,11 +68,9 @@ export function clientSideAccountRows(
 
 /** The first token of a server-side account: it never expires, as Phase's REST create mints. */
 function firstTokenRow(draft: ServiceAccountDraft, made: ServerKeyring): TokenRow {
-  return {
-    id: crypto.randomUUID(),
+  return newTokenRow({
     organisationId: draft.organisationId,
     kind: 'service_account',
-    memberId: null,
     serviceAccountId: draft.serviceAccountId,
     name: draft.tokenName,
     bearerDigest: made.firstToken.bearerDigest,
@@ -80,9 +80,7 @@ function firstTokenRow(draft: ServiceAccountDraft, made: ServerKeyring): TokenRo
     createdByServiceAccountId: draft.createdByServiceAccountId,
     createdAt: draft.nowMs,
     expiresAt: null,
-    lastUsedAt: null,
-    deletedAt: null,
-  };
+  });
 }
 
 /** Rows for an account whose keyring the server made, with its first token. */

@@ -4,6 +4,7 @@
  * §4.4, hardened per §10.3): a service account only its own, a member only with global access;
  * anyone else is answered 404, as if the account did not exist, and nothing is minted.
  */
+
 import type { Db } from '../../db/client';
 import { findKeyring, listServiceAccountTokens } from '../../db/queries/service-accounts';
 import {
@@ -18,6 +19,7 @@ import { principalHasGlobalAccess, requirePermission } from '../access/authorize
 import type { Action } from '../access/policies';
 import { auditEvent } from '../audit/events';
 import { type Actor, memberIdOf, type Principal, serviceAccountIdOf } from '../auth/principal';
+import { newTokenRow } from '../auth/token-rows';
 import { loadRootKeys } from '../crypto/kms-root-keys';
 import { ApiError, openStored } from '../errors';
 import { parseIdentityKey, type TokenRegistration, verifyRegistration } from '../tenancy/identity';
@@ -50,18 +52,14 @@ function tokenRow(
     'name' | 'bearerDigest' | 'kxPublicKey' | 'wrappedKeyShare' | 'expiresAt' | 'createdAt'
   >
 ): TokenRow {
-  return {
-    id: crypto.randomUUID(),
+  return newTokenRow({
     organisationId: principal.organisationId,
     kind: 'service_account',
-    memberId: null,
     serviceAccountId: id,
     createdByMemberId: memberIdOf(principal),
     createdByServiceAccountId: serviceAccountIdOf(principal),
-    lastUsedAt: null,
-    deletedAt: null,
     ...fields,
-  };
+  });
 }
 
 const tokenEvent = (eventType: 'C' | 'D', token: TokenRow) => ({

@@ -3,8 +3,9 @@
  * and a first personal access token when there is one, from credentials the server generated
  * or the client registered.
  */
+
 import type { MemberRow } from '../../db/queries/members';
-import type { TokenRow } from '../../db/queries/tokens';
+import { newTokenRow } from '../auth/token-rows';
 import { ApiError } from '../errors';
 import { parseIsoWithOffset } from '../validation/expiry';
 import {
@@ -92,23 +93,20 @@ export function newMemberRows(draft: MemberDraft, credentials: Credentials, nowM
     deletedAt: null,
   };
   const first = credentials.firstToken;
-  const token: TokenRow | null = first && {
-    id: crypto.randomUUID(),
-    organisationId: draft.organisationId,
-    kind: 'user',
-    memberId: member.id,
-    name: draft.tokenName,
-    bearerDigest: first.bearerDigest,
-    kxPublicKey: credentials.kxPublicKey,
-    wrappedKeyShare: first.wrappedKeyShare,
-    createdByMemberId: draft.createdByMemberId ?? member.id,
-    createdAt: nowMs,
-    expiresAt: first.expiresAt,
-    lastUsedAt: null,
-    deletedAt: null,
-    serviceAccountId: null,
-    createdByServiceAccountId: null,
-  };
+  const token =
+    first &&
+    newTokenRow({
+      organisationId: draft.organisationId,
+      kind: 'user',
+      memberId: member.id,
+      name: draft.tokenName,
+      bearerDigest: first.bearerDigest,
+      kxPublicKey: credentials.kxPublicKey,
+      wrappedKeyShare: first.wrappedKeyShare,
+      createdByMemberId: draft.createdByMemberId ?? member.id,
+      createdAt: nowMs,
+      expiresAt: first.expiresAt,
+    });
   return { member, token };
 }
 

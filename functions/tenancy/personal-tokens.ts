@@ -4,6 +4,7 @@
  * signature by the member's identity key, so even an Owner cannot plant a token for a member
  * whose keyring it does not hold.
  */
+
 import type { Db } from '../../db/client';
 import { findMember } from '../../db/queries/members';
 import {
@@ -12,13 +13,13 @@ import {
   insertToken,
   listMemberTokens,
   revokeToken,
-  type TokenRow,
 } from '../../db/queries/tokens';
 import { principalHasGlobalAccess, requirePermission } from '../access/authorize';
 import { hasGlobalAccess, isOwnerRole, policyOf, type RoleLike } from '../access/check';
 import type { Action } from '../access/policies';
 import { auditEvent } from '../audit/events';
 import { type Actor, memberIdOf, type Principal, serviceAccountIdOf } from '../auth/principal';
+import { newTokenRow } from '../auth/token-rows';
 import { ApiError } from '../errors';
 import type { TokenRegistration } from './identity';
 import { resolveCredentials } from './member-rows';
@@ -78,8 +79,7 @@ export async function registerPersonalToken(
     throw new ApiError('conflict', 'This token is already registered.');
   }
 
-  const token: TokenRow = {
-    id: crypto.randomUUID(),
+  const token = newTokenRow({
     organisationId: principal.organisationId,
     kind: 'user',
     memberId,
@@ -88,13 +88,10 @@ export async function registerPersonalToken(
     kxPublicKey: credentials.kxPublicKey,
     wrappedKeyShare: first.wrappedKeyShare,
     createdByMemberId: memberIdOf(principal),
+    createdByServiceAccountId: serviceAccountIdOf(principal),
     createdAt: nowMs,
     expiresAt: first.expiresAt,
-    lastUsedAt: null,
-    deletedAt: null,
-    serviceAccountId: null,
-    createdByServiceAccountId: serviceAccountIdOf(principal),
-  };
+  });
   const newValues = { name: token.name, member_id: memberId };
   const audit = auditEvent(
     actor,
