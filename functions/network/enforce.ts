@@ -5,7 +5,23 @@
  * address will do. An address that cannot be read is refused whenever a policy applies.
  */
 import type { PolicyRef, PrincipalNetwork } from '../auth/principal';
-import { compileAllowList, isAllowed, parseAddress } from './ip';
+import { type CompiledAllowList, compileAllowList, isAllowed, parseAddress } from './ip';
+
+// Compiled lists, kept per isolate so a request does not re-parse the same entries. Keyed by
+// content, so an edited policy compiles afresh; cleared when full, which only costs a compile.
+const COMPILED_LIMIT = 1000;
+const compiled = new Map<string, CompiledAllowList>();
+
+function compiledFor(policy: PolicyRef): CompiledAllowList {
+  const key = `${policy.id}:${policy.ips.join(',')}`;
+  let list = compiled.get(key);
+  if (!list) {
+    if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+    list = compileAllowList(policy.ips);
+    compiled.set(key, list);
+  }
+  return list;
+}
 
 /** The policies that decide for this principal. */
 export function applicablePolicies(network: PrincipalNetwork): PolicyRef[] {
@@ -17,7 +33,7 @@ export function isAddressAllowed(policies: PolicyRef[], addressText: string | nu
   if (policies.length === 0) return true;
   const address = addressText === null ? null : parseAddress(addressText.trim());
   if (!address) return false;
-  return policies.some((policy) => isAllowed(compileAllowList(policy.ips), address));
+  return policies.some((policy) => isAllowed(compiledFor(policy), address));
 }
 
 /**
