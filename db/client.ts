@@ -1,7 +1,10 @@
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 
-/** The typed database handle every query function takes first. */
-export type Db = DrizzleD1Database;
+/**
+ * The typed database handle every query function takes first. `$client` is the D1 binding
+ * itself, for the few statements written as SQL (see queries/principals.ts).
+ */
+export type Db = DrizzleD1Database & { $client: D1Database };
 
 /**
  * Wraps a D1 binding. Built without drizzle's relational schema: the query functions use the

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { networkAccessPolicies, networkPolicyAttachments } from '../schema';
 import type { Holder } from './apps';
@@ -15,32 +15,7 @@ export interface PolicyRef {
 const scoped = (organisationId: string, id: string) =>
   and(eq(networkAccessPolicies.organisationId, organisationId), eq(networkAccessPolicies.id, id));
 
-// The subqueries below are correlated with the token lookup's own tables by their literal,
-// qualified names: inside a subquery an unqualified column would bind to the inner table.
-const HOLDER_COLUMN = {
-  member: { attachment: 'a.member_id', principal: '"members"."id"' },
-  service_account: { attachment: 'a.service_account_id', principal: '"service_accounts"."id"' },
-} as const;
-
-/**
- * The policies attached to a principal, as JSON (`[{id, ips}]`), computed inside the token
- * lookup's own statement so enforcement costs no extra round trip.
- */
-export function attachedPoliciesJson(kind: keyof typeof HOLDER_COLUMN): SQL<string> {
-  const { attachment, principal } = HOLDER_COLUMN[kind];
-  return sql<string>`(SELECT json_group_array(json_object('id', p.id, 'ips', json(p.allowed_ips)))
-    FROM network_policy_attachments a JOIN network_access_policies p ON p.id = a.policy_id
-    WHERE ${sql.raw(attachment)} = ${sql.raw(principal)})`;
-}
-
-/** The global policies of the token's organisation, as JSON, for the same statement. */
-export function globalPoliciesJson(): SQL<string> {
-  return sql<string>`(SELECT json_group_array(json_object('id', g.id, 'ips', json(g.allowed_ips)))
-    FROM network_access_policies g
-    WHERE g.organisation_id = "tokens"."organisation_id" AND g.is_global = 1)`;
-}
-
-/** Reads what the two subqueries above produced. */
+/** Reads the policies a token lookup returns as JSON (principals.ts). */
 export function parsePolicyRefs(json: string | null): PolicyRef[] {
   return json ? (JSON.parse(json) as PolicyRef[]) : [];
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
-import { apps, environmentKeys, environments, secrets } from '../schema';
-import { type Holder, holderCondition, touchEnvironmentStatement } from './apps';
+import { secrets } from '../schema';
+import { touchEnvironmentStatement } from './apps';
 
 export type SecretRow = typeof secrets.$inferSelect;
 
@@ -85,51 +85,4 @@ export async function deleteSecrets(db: Db, environmentId: string, ids: string[]
       .set({ deletedAt: nowMs, updatedAt: nowMs })
       .where(and(live(environmentId), inArray(secrets.id, ids))),
   ]);
-}
-
-/**
- * The read path of every SDK request in one query: the environment (live, in a live app of the
- * organisation), whether the holder has a live key for it, and its live secrets. One statement
- * rather than a batch, because D1 batches return joined rows keyed by column name and columns
- * such as `id` would overwrite each other.
- */
-export async function readEnvironmentAndSecrets(
-  db: Db,
-  organisationId: string,
-  environmentId: string,
-  holder: Holder,
-  filter: { path?: string; keyDigest?: string }
-) {
-  const found = await db
-    .select({ environmentId: environments.id, keyId: environmentKeys.id, secret: secrets })
-    .from(environments)
-    .innerJoin(apps, eq(apps.id, environments.appId))
-    .leftJoin(
-      environmentKeys,
-      and(
-        eq(environmentKeys.environmentId, environments.id),
-        holderCondition(holder),
-        isNull(environmentKeys.deletedAt)
-      )
-    )
-    .leftJoin(
-      secrets,
-      and(
-        live(environmentId),
-        filter.path === undefined ? undefined : eq(secrets.path, filter.path),
-        filter.keyDigest === undefined ? undefined : eq(secrets.keyDigest, filter.keyDigest)
-      )
-    )
-    .where(
-      and(
-        eq(environments.organisationId, organisationId),
-        eq(environments.id, environmentId),
-        isNull(environments.deletedAt),
-        isNull(apps.deletedAt)
-      )
-    );
-  const first = found[0];
-  if (!first) return { found: false as const, hasKey: false, rows: [] };
-  const rows = found.flatMap((row) => (row.secret ? [row.secret] : []));
-  return { found: true as const, hasKey: first.keyId !== null, rows };
 }

@@ -1,79 +1,18 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
-import { members, organisations, roles, serviceAccounts, tokens } from '../schema';
+import { tokens } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
-import { attachedPoliciesJson, globalPoliciesJson } from './network-policies';
 
 export type TokenRow = typeof tokens.$inferSelect;
 export type NewTokenRow = typeof tokens.$inferInsert;
 
-/** The network policies that bind a principal, fetched with its token. */
-export interface PrincipalPolicies {
-  attachedPolicies: string | null;
-  globalPolicies: string | null;
-  /** The organisation's name, fetched here so the session payload needs no query of its own. */
-  organisationName: string;
-}
-
-/** A personal access token with the member and role it acts as. */
-export interface UserTokenWithPrincipal extends PrincipalPolicies {
-  token: TokenRow;
-  member: typeof members.$inferSelect;
-  role: typeof roles.$inferSelect;
-}
-
-/**
- * The user token with this bearer digest, with its member and role, in one round trip. Revoked
- * and expired tokens are returned too: the caller decides, so the reason can be logged.
- */
-export async function findUserTokenByDigest(
-  db: Db,
-  bearerDigest: string
-): Promise<UserTokenWithPrincipal | null> {
+/** Whether any token, of any kind and live or not, already has this bearer digest. */
+export async function isBearerDigestTaken(db: Db, bearerDigest: string): Promise<boolean> {
   const [row] = await db
-    .select({
-      token: tokens,
-      member: members,
-      role: roles,
-      attachedPolicies: attachedPoliciesJson('member'),
-      globalPolicies: globalPoliciesJson(),
-      organisationName: organisations.name,
-    })
+    .select({ id: tokens.id })
     .from(tokens)
-    .innerJoin(organisations, eq(organisations.id, tokens.organisationId))
-    .innerJoin(members, eq(members.id, tokens.memberId))
-    .innerJoin(roles, eq(roles.id, members.roleId))
-    .where(and(eq(tokens.bearerDigest, bearerDigest), eq(tokens.kind, 'user')));
-  return row ?? null;
-}
-
-/** A service-account token with the account and role it acts as. */
-export interface ServiceAccountTokenWithPrincipal extends PrincipalPolicies {
-  token: TokenRow;
-  serviceAccount: typeof serviceAccounts.$inferSelect;
-  role: typeof roles.$inferSelect;
-}
-
-/** The service-account token with this bearer digest, with its account and role, in one trip. */
-export async function findServiceAccountTokenByDigest(
-  db: Db,
-  bearerDigest: string
-): Promise<ServiceAccountTokenWithPrincipal | null> {
-  const [row] = await db
-    .select({
-      token: tokens,
-      serviceAccount: serviceAccounts,
-      role: roles,
-      attachedPolicies: attachedPoliciesJson('service_account'),
-      globalPolicies: globalPoliciesJson(),
-      organisationName: organisations.name,
-    })
-    .from(tokens)
-    .innerJoin(organisations, eq(organisations.id, tokens.organisationId))
-    .innerJoin(serviceAccounts, eq(serviceAccounts.id, tokens.serviceAccountId))
-    .innerJoin(roles, eq(roles.id, serviceAccounts.roleId))
-    .where(and(eq(tokens.bearerDigest, bearerDigest), eq(tokens.kind, 'service_account')));
-  return row ?? null;
+    .where(eq(tokens.bearerDigest, bearerDigest));
+  return row !== undefined;
 }
 
 /** Inserts a token and its audit event in one batch. */

@@ -7,15 +7,10 @@
 
 import type { Db } from '../../db/client';
 import { parsePolicyRefs } from '../../db/queries/network-policies';
-import {
-  findServiceAccountTokenByDigest,
-  findUserTokenByDigest,
-  type PrincipalPolicies,
-  type TokenRow,
-} from '../../db/queries/tokens';
+import { findPrincipal, type PrincipalKind, type PrincipalRow } from '../../db/queries/principals';
 import { policyOf } from '../access/check';
 import { digestBearer, isBearerHex } from '../crypto/tokens';
-import type { Principal, PrincipalNetwork } from './principal';
+import type { Principal } from './principal';
 
 export const TOKEN_TYPES = ['User', 'Service', 'ServiceAccount'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
@@ -35,7 +30,15 @@ export type Authenticated = {
   principal: Principal;
   /** When the token was last recorded as used, for the throttled `last_used_at` write. */
   lastUsedAt: number | null;
+  /** The answer to the read sent alongside the lookup, if one was. */
+  alongside: D1Result<Record<string, unknown>> | null;
 };
+
+/**
+ * A read to send in the same D1 batch as the token lookup, keyed by the bearer digest as `?1`;
+ * null when the request needs none.
+ */
+export type ReadAlongside = (bearerDigest: string) => D1PreparedStatement | null;
 
 export type AuthResult = Authenticated | { ok: false; reason: AuthFailure };
 
@@ -54,67 +57,55 @@ export function parseAuthorization(
   return { ok: true, type: type as TokenType, credential };
 }
 
-type Found =
-  | { ok: true; principal: Principal; token: TokenRow }
-  | { ok: false; reason: AuthFailure };
-
-function networkOf(found: PrincipalPolicies): PrincipalNetwork {
-  return {
-    attached: parsePolicyRefs(found.attachedPolicies),
-    global: parsePolicyRefs(found.globalPolicies),
-  };
-}
-
-function roleOf(role: { id: string; name: string; isDefault: boolean; permissions: string }) {
+function roleOf(role: PrincipalRow['role']) {
   return { id: role.id, name: role.name, isDefault: role.isDefault, policy: policyOf(role) };
 }
 
-async function findUser(db: Db, digest: string): Promise<Found> {
-  const found = await findUserTokenByDigest(db, digest);
-  if (!found) return { ok: false, reason: 'unknown_token' };
-  const { token, member, role } = found;
-  const network = networkOf(found);
-  if (member.deletedAt !== null) return { ok: false, reason: 'member_removed' };
-  const principal: Principal = {
-    kind: 'member',
-    organisationId: token.organisationId,
-    organisationName: found.organisationName,
-    memberId: member.id,
-    tokenId: token.id,
-    wrappedKeyShare: token.wrappedKeyShare,
-    identityKey: member.identityKey,
-    network,
-    email: member.email,
-    role: roleOf(role),
-  };
-  return { ok: true, principal, token };
+/** Why a found token may not act at `nowMs`, or null when it may. */
+function refusalOf(row: PrincipalRow, kind: PrincipalKind, nowMs: number): AuthFailure | null {
+  if (row.holderDeletedAt !== null) {
+    return kind === 'user' ? 'member_removed' : 'service_account_deleted';
+  }
+  if (row.revokedAt !== null) return 'revoked';
+  if (row.expiresAt !== null && row.expiresAt <= nowMs) return 'expired';
+  return null;
 }
 
-async function findServiceAccount(db: Db, digest: string): Promise<Found> {
-  const found = await findServiceAccountTokenByDigest(db, digest);
-  if (!found) return { ok: false, reason: 'unknown_token' };
-  const { token, serviceAccount, role } = found;
-  const network = networkOf(found);
-  if (serviceAccount.deletedAt !== null) return { ok: false, reason: 'service_account_deleted' };
-  const principal: Principal = {
-    kind: 'service_account',
-    organisationId: token.organisationId,
-    organisationName: found.organisationName,
-    serviceAccountId: serviceAccount.id,
-    tokenId: token.id,
-    wrappedKeyShare: token.wrappedKeyShare,
-    identityKey: serviceAccount.identityKey,
-    network,
-    role: roleOf(role),
+/** The principal a token that may act acts as. */
+function principalOf(row: PrincipalRow, kind: PrincipalKind): Principal {
+  const shared = {
+    organisationId: row.organisationId,
+    organisationName: row.organisationName,
+    tokenId: row.tokenId,
+    wrappedKeyShare: row.wrappedKeyShare,
+    network: {
+      attached: parsePolicyRefs(row.attachedPolicies),
+      global: parsePolicyRefs(row.globalPolicies),
+    },
+    role: roleOf(row.role),
   };
-  return { ok: true, principal, token };
+  if (kind === 'user') {
+    // The lookup joins members for user tokens, and a member always has an email.
+    const email = row.email as string;
+    return {
+      kind: 'member',
+      ...shared,
+      memberId: row.holderId,
+      identityKey: row.identityKey,
+      email,
+    };
+  }
+  // A service account's identity key is set when it is created and never cleared.
+  const identityKey = row.identityKey as string;
+  return { kind: 'service_account', ...shared, serviceAccountId: row.holderId, identityKey };
 }
 
 /** Resolves the caller behind an Authorization header at `nowMs`. */
 export async function authenticate(
   db: Db,
   header: string | undefined,
-  nowMs: number
+  nowMs: number,
+  readAlongside?: ReadAlongside
 ): Promise<AuthResult> {
   const parsed = parseAuthorization(header);
   if (!parsed.ok) return parsed;
@@ -124,11 +115,15 @@ export async function authenticate(
   }
 
   const digest = digestBearer(parsed.credential);
-  const found =
-    parsed.type === 'User' ? await findUser(db, digest) : await findServiceAccount(db, digest);
-  if (!found.ok) return found;
-  const { token, principal } = found;
-  if (token.deletedAt !== null) return { ok: false, reason: 'revoked' };
-  if (token.expiresAt !== null && token.expiresAt <= nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true, principal, lastUsedAt: token.lastUsedAt };
+  const kind: PrincipalKind = parsed.type === 'User' ? 'user' : 'service_account';
+  const { row, alongside } = await findPrincipal(
+    db,
+    kind,
+    digest,
+    readAlongside?.(digest) ?? undefined
+  );
+  if (!row) return { ok: false, reason: 'unknown_token' };
+  const refusal = refusalOf(row, kind, nowMs);
+  if (refusal) return { ok: false, reason: refusal };
+  return { ok: true, principal: principalOf(row, kind), lastUsedAt: row.lastUsedAt, alongside };
 }

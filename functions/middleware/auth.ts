@@ -3,7 +3,7 @@
  * log records. Refusals are 401 with `WWW-Authenticate: Bearer`; the precise reason goes to the
  * log only. A token's `last_used_at` is written after the response, at most once a minute.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { touchTokenLastUsed } from '../../db/queries/tokens';
 import { type AuthFailure, authenticate } from '../auth/authenticate';
 import { type Actor, actorFor, type Principal } from '../auth/principal';
@@ -15,7 +15,22 @@ import type { RequestContextVariables } from './request-context';
 export type AuthVariables = {
   principal: Principal;
   actor: Actor;
+  /** The answer to this request's read-ahead (see {@link ReadAhead}), or null if it had none. */
+  readAhead: D1Result<Record<string, unknown>> | null;
 };
+
+type AuthEnv = {
+  Bindings: Env;
+  Variables: RequestContextVariables & DbVariables & AuthVariables;
+};
+
+/**
+ * Chooses the read, if any, that a request's handler will make, so it can travel in the same
+ * D1 batch as the token lookup: one round trip instead of two on the paths SDKs call most.
+ * The statement takes the bearer digest as `?1`; its answer waits on `c.var.readAhead` and is
+ * only used after the caller has been admitted.
+ */
+export type ReadAhead = (c: Context<AuthEnv>, bearerDigest: string) => D1PreparedStatement | null;
 
 const LAST_USED_INTERVAL_MS = 60_000;
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
@@ -39,13 +54,11 @@ export function clientAddress(req: HeaderSource, headerName?: string) {
   return clientAddressFrom(req.header(headerName || DEFAULT_CLIENT_IP_HEADER));
 }
 
-export function requireAuth(): MiddlewareHandler<{
-  Bindings: Env;
-  Variables: RequestContextVariables & DbVariables & AuthVariables;
-}> {
+export function requireAuth(readAhead?: ReadAhead): MiddlewareHandler<AuthEnv> {
   return async function requireAuthMiddleware(c, next) {
     const nowMs = Date.now();
-    const result = await authenticate(c.var.db, c.req.header('Authorization'), nowMs);
+    const alongside = readAhead && ((digest: string) => readAhead(c, digest));
+    const result = await authenticate(c.var.db, c.req.header('Authorization'), nowMs, alongside);
     if (!result.ok) throw refusal(result.reason);
 
     const { principal, lastUsedAt } = result;
@@ -56,6 +69,7 @@ export function requireAuth(): MiddlewareHandler<{
       });
     }
     c.set('principal', principal);
+    c.set('readAhead', result.alongside);
     c.set('actor', actorFor(principal, requestOrigin(c.req, c.env.CLIENT_IP_HEADER)));
 
     if (lastUsedAt === null || nowMs - lastUsedAt >= LAST_USED_INTERVAL_MS) {

@@ -8,9 +8,10 @@ import type { Context } from 'hono';
 import type { SecretRow } from '../../db/queries/secrets';
 import type { Action } from '../access/policies';
 import type { AppEnv } from '../env';
+import { canonicalPath } from '../middleware/routing';
 import { createRouter } from '../middleware/validate';
 import { changeSecrets, createSecrets, removeSecrets, secretItems } from '../secrets/ciphertext';
-import { environmentContext, readInEnvironment } from '../secrets/context';
+import { admitSecretsRead, environmentContext, secretsReadStatement } from '../secrets/context';
 import { secretView } from '../secrets/views';
 import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
 
@@ -66,14 +67,23 @@ function shaped(c: Context<AppEnv>, rows: SecretRow[]) {
   return rows.map((row) => secretView(row, camelCase));
 }
 
+/**
+ * The SDK read fetches its secrets in the same D1 batch as the caller's token (see ReadAhead
+ * in middleware/auth.ts). HEAD is answered by the GET handler, so it reads ahead too.
+ */
+export function readSecretsAhead(c: Context<AppEnv>, bearerDigest: string) {
+  const method = c.req.method;
+  if (method !== 'GET' && method !== 'HEAD') return null;
+  if (canonicalPath(c.req.raw) !== '/secrets/') return null;
+  const filter = { path: c.req.header('path'), keyDigest: c.req.header('keydigest') };
+  return secretsReadStatement(c.var.db, bearerDigest, c.req.header('environment'), filter);
+}
+
 export const e2eeSecretRoutes = createRouter()
   .openapi(readRoute, async (c) => {
-    const filter = { path: c.req.header('path'), keyDigest: c.req.header('keydigest') };
     const environmentId = c.req.header('environment');
-    return c.json(
-      shaped(c, await readInEnvironment(c.var.db, c.var.principal, environmentId, filter)),
-      200
-    );
+    const rows = admitSecretsRead(c.var.principal, environmentId, c.var.readAhead);
+    return c.json(shaped(c, rows), 200);
   })
   .openapi(writeRoute('post', 'Create ciphertext secrets'), async (c) => {
     const environment = await target(c, 'create');

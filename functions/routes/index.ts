@@ -4,10 +4,10 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
-import { requireAuth } from '../middleware/auth';
+import { type ReadAhead, requireAuth } from '../middleware/auth';
 import { appRoutes } from './apps';
 import { bootstrapRoutes } from './bootstrap';
-import { e2eeSecretRoutes } from './e2ee-secrets';
+import { e2eeSecretRoutes, readSecretsAhead } from './e2ee-secrets';
 import { environmentRoutes } from './environments';
 import { healthRoutes } from './health';
 import { kmsRoutes } from './kms';
@@ -35,8 +35,10 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): void {
     '/v1/service-accounts/',
     '/secrets/',
   ];
+  // Reads that travel with the token lookup, by prefix (see ReadAhead).
+  const readAheads: Record<string, ReadAhead> = { '/secrets/': readSecretsAhead };
   for (const prefix of authenticated) {
-    app.use(`${prefix}*`, requireAuth());
+    app.use(`${prefix}*`, requireAuth(readAheads[prefix]));
   }
 
   app.route('/', healthRoutes);

@@ -11,7 +11,8 @@ import {
   type EnvironmentRow,
   environmentWithKeyQuery,
 } from '../../db/queries/apps';
-import { readEnvironmentAndSecrets } from '../../db/queries/secrets';
+import { callerSecretsFrom, callerSecretsStatement } from '../../db/queries/caller-secrets';
+import type { SecretRow } from '../../db/queries/secrets';
 import { policyGrants } from '../access/check';
 import type { Action } from '../access/policies';
 import { holderOf, type Principal } from '../auth/principal';
@@ -70,24 +71,39 @@ export async function environmentContext(
   return admit(principal, found ?? null, action);
 }
 
-/** The read path in one round trip: context and secrets fetched together, then admitted. */
-export async function readInEnvironment(
+type SecretsFilter = { path?: string; keyDigest?: string };
+
+/**
+ * The read path as one statement keyed by the caller's bearer digest, so it can travel with the
+ * token lookup; null when the request names no environment (the read then refuses).
+ */
+export function secretsReadStatement(
   db: Db,
+  bearerDigest: string,
+  environmentId: string | undefined,
+  filter: SecretsFilter
+): D1PreparedStatement | null {
+  if (!environmentId) return null;
+  const path = filter.path === undefined ? undefined : normalisePath(filter.path);
+  return callerSecretsStatement(db, bearerDigest, environmentId, { ...filter, path });
+}
+
+/**
+ * Admits the caller to what the read found: the environment must exist for it, it must hold a
+ * key, and its role must grant reading secrets. `read` is null only when no read was sent.
+ */
+export function admitSecretsRead(
   principal: Principal,
   environmentId: string | undefined,
-  filter: { path?: string; keyDigest?: string }
-) {
-  const id = requireEnvironmentId(environmentId);
-  const path = filter.path === undefined ? undefined : normalisePath(filter.path);
-  const holder = holderOf(principal);
-  const result = await readEnvironmentAndSecrets(db, principal.organisationId, id, holder, {
-    ...filter,
-    path,
-  });
-  if (!result.found) throw new ApiError('not_found', 'Environment not found.');
-  if (!result.hasKey) throw noAccess(principal);
+  read: D1Result<Record<string, unknown>> | null
+): SecretRow[] {
+  requireEnvironmentId(environmentId);
+  if (!read) throw new Error('the secrets read must travel with authentication');
+  const found = callerSecretsFrom(read);
+  if (!found.found) throw new ApiError('not_found', 'Environment not found.');
+  if (!found.hasKey) throw noAccess(principal);
   assertSecretsPermission(principal, 'read');
-  return result.rows;
+  return found.rows;
 }
 
 /** Phase's path rule: leading `/`, runs of `/` collapsed, no trailing `/` (but `/` stays). */

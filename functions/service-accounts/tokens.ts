@@ -9,9 +9,9 @@ import type { Db } from '../../db/client';
 import { findKeyring, listServiceAccountTokens } from '../../db/queries/service-accounts';
 import {
   findServiceAccountToken,
-  findServiceAccountTokenByDigest,
   insertSuccessorToken,
   insertToken,
+  isBearerDigestTaken,
   revokeToken,
   type TokenRow,
 } from '../../db/queries/tokens';
@@ -147,7 +147,7 @@ export async function registerServiceAccountToken(
     );
   }
   const bearerDigest = body.bearer_digest.toLowerCase();
-  if (await findServiceAccountTokenByDigest(db, bearerDigest)) {
+  if (await isBearerDigestTaken(db, bearerDigest)) {
     throw new ApiError('conflict', 'This token is already registered.');
   }
   const row = tokenRow(principal, id, {

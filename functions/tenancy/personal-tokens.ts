@@ -9,8 +9,8 @@ import type { Db } from '../../db/client';
 import { findMember } from '../../db/queries/members';
 import {
   findMemberToken,
-  findUserTokenByDigest,
   insertToken,
+  isBearerDigestTaken,
   listMemberTokens,
   revokeToken,
 } from '../../db/queries/tokens';
@@ -75,7 +75,7 @@ export async function registerPersonalToken(
   const credentials = resolveCredentials({ identity_key: member.identityKey, token: input }, nowMs);
   const first = credentials.firstToken;
   if (!first) throw new ApiError('invalid_request', 'Missing required field: token');
-  if (await findUserTokenByDigest(db, first.bearerDigest)) {
+  if (await isBearerDigestTaken(db, first.bearerDigest)) {
     throw new ApiError('conflict', 'This token is already registered.');
   }
 

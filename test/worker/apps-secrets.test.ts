@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../functions/crypto/encoding';
 import { ed25519SecretKeyToX25519, kxSeedKeypair } from '../../functions/crypto/keys';
 import { decryptPhV1, encryptPhV1 } from '../../functions/crypto/ph-v1';
-import { addMember, addServiceAccount, bootstrapOrg, call, roleId, rows } from './helpers/api';
+import {
+  addMember,
+  addServiceAccount,
+  bootstrapOrg,
+  call,
+  roleId,
+  rows,
+  sdkCall,
+} from './helpers/api';
 
 /** An organisation with an SSE app and a Service-role account holding Development only. */
 async function world() {
@@ -76,19 +84,19 @@ describe('PUT /v1/service-accounts/{id}/access/', () => {
       secrets: [{ key: sealed('K'), value: sealed('v'), comment: '', keyDigest: 'ab'.repeat(32) }],
     };
     const headers = { environment: envs.Development as string };
-    const write = await SELFcall('POST', '/service/secrets/', sa.auth, body, headers);
+    const write = await sdkCall('POST', '/service/secrets/', sa.auth, body, headers);
     expect(write.status).toBe(200);
-    const read = await SELFcall('GET', '/service/secrets/', sa.auth, undefined, {
+    const read = await sdkCall('GET', '/service/secrets/', sa.auth, undefined, {
       ...headers,
       'X-Use-Camel-Case': 'true',
     });
     expect(read.body).toHaveLength(1);
     expect(read.body[0].keyDigest).toBe('ab'.repeat(32));
-    const dup = await SELFcall('POST', '/service/secrets/', sa.auth, body, headers);
+    const dup = await sdkCall('POST', '/service/secrets/', sa.auth, body, headers);
     expect(dup.status).toBe(409);
 
     for (const method of ['GET', 'POST']) {
-      const res = await SELFcall(
+      const res = await sdkCall(
         method,
         '/service/secrets/',
         sa.auth,
@@ -104,12 +112,12 @@ describe('PUT /v1/service-accounts/{id}/access/', () => {
     const { envs, sa, grant } = await world();
     await grant([envs.Development as string, envs.Production as string]);
     const headers = { environment: envs.Production as string };
-    expect((await SELFcall('GET', '/service/secrets/', sa.auth, undefined, headers)).status).toBe(
+    expect((await sdkCall('GET', '/service/secrets/', sa.auth, undefined, headers)).status).toBe(
       200
     );
     const res = await grant([envs.Development as string]);
     expect(res.status).toBe(200);
-    expect((await SELFcall('GET', '/service/secrets/', sa.auth, undefined, headers)).status).toBe(
+    expect((await sdkCall('GET', '/service/secrets/', sa.auth, undefined, headers)).status).toBe(
       401
     );
     const revoked = await rows(
@@ -157,16 +165,16 @@ describe('PUT /v1/service-accounts/{id}/access/', () => {
     const body = {
       secrets: [{ key: sealed('K'), value: sealed('v'), comment: '', keyDigest: 'cd'.repeat(32) }],
     };
-    const created = await SELFcall('POST', '/service/secrets/', org.auth, body, {
+    const created = await sdkCall('POST', '/service/secrets/', org.auth, body, {
       environment: envs.Staging as string,
     });
     const id = created.body[0].id;
     const update = { secrets: [{ id, value: sealed('moved') }] };
-    const res = await SELFcall('PUT', '/service/secrets/', org.auth, update, {
+    const res = await sdkCall('PUT', '/service/secrets/', org.auth, update, {
       environment: envs.Development as string,
     });
     expect(res.status).toBe(404);
-    const del = await SELFcall(
+    const del = await sdkCall(
       'DELETE',
       '/service/secrets/',
       org.auth,
@@ -238,28 +246,9 @@ describe('/v1/secrets/ (SSE, plaintext)', () => {
   });
 });
 
-/** A request with extra headers (the SDK's `environment` header among them). */
-async function SELFcall(
-  method: string,
-  path: string,
-  auth: string,
-  body?: unknown,
-  headers: Record<string, string> = {}
-) {
-  const { SELF } = await import('cloudflare:test');
-  const init: RequestInit = {
-    method,
-    headers: { Authorization: auth, 'Content-Type': 'text/plain', ...headers },
-  };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const res = await SELF.fetch(`https://custodian.test${path}`, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 describe('/v1/environments/', () => {
   it('adds a custom environment keyed for the Owner, not widening accounts’ access', async () => {
-    const { org, app, envs, sa, grant } = await world();
+    const { org, app, envs, grant } = await world();
     await grant([envs.Development as string]);
     const res = await call('POST', `/v1/environments/?app_id=${app.id}`, org.auth, {
       name: 'qa-1',
@@ -294,7 +283,7 @@ describe('bounded id lists', () => {
     const { org, envs } = await world();
     const ids = Array.from({ length: 120 }, () => crypto.randomUUID());
     const headers = { environment: envs.Development as string };
-    const res = await SELFcall('DELETE', '/service/secrets/', org.auth, { secrets: ids }, headers);
+    const res = await sdkCall('DELETE', '/service/secrets/', org.auth, { secrets: ids }, headers);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('At most 90 secrets per update or delete.');
   });

@@ -38,6 +38,27 @@ export async function call(
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
+/**
+ * A request the way an SDK sends it: extra headers (`environment`, `path`, ...) and a JSON body
+ * labelled as text, which the Worker must parse as JSON all the same.
+ */
+export async function sdkCall(
+  method: string,
+  path: string,
+  auth: string,
+  body?: unknown,
+  headers: Record<string, string> = {}
+): Promise<Call> {
+  const init: RequestInit = {
+    method,
+    headers: { Authorization: auth, 'Content-Type': 'text/plain', ...headers },
+  };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const res = await SELF.fetch(`${BASE}${path}`, init);
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
+
 export const userAuth = (bearer: string) => `Bearer User ${bearer}`;
 
 /** Creates an organisation with a server-generated Owner keyring; returns what bootstrap said. */
