@@ -15,7 +15,7 @@ import { memberRoutes } from './members';
 import { networkPolicyRoutes } from './network-policies';
 import { personalTokenRoutes } from './personal-tokens';
 import { roleRoutes } from './roles';
-import { secretsTokenRoutes } from './secrets-tokens';
+import { readSessionAhead, secretsTokenRoutes } from './secrets-tokens';
 import { serviceAccountAccessRoutes } from './service-account-access';
 import { serviceAccountKeyRoutes } from './service-account-keys';
 import { serviceAccountTokenRoutes } from './service-account-tokens';
@@ -36,7 +36,9 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>): void {
     '/secrets/',
   ];
   // Reads that travel with the token lookup, by prefix (see ReadAhead).
-  const readAheads: Record<string, ReadAhead> = { '/secrets/': readSecretsAhead };
+  const readAheads: Record<string, ReadAhead> = {
+    '/secrets/': (c, digest) => readSecretsAhead(c, digest) ?? readSessionAhead(c, digest),
+  };
   for (const prefix of authenticated) {
     app.use(`${prefix}*`, requireAuth(readAheads[prefix]));
   }

@@ -5,8 +5,11 @@
  * as Phase answers; unlike Phase, a missing or bad header is a 401, never a 500 (§10.6).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../env';
+import { canonicalPath } from '../middleware/routing';
 import { createRouter } from '../middleware/validate';
-import { sessionKeys } from '../service-accounts/session';
+import { sessionKeys, sessionKeysStatement } from '../service-accounts/session';
 import { AUTH_ERRORS, jsonResponse } from './schemas';
 
 const SessionSchema = z
@@ -28,6 +31,14 @@ const get = createRoute({
   responses: { 200: jsonResponse(SessionSchema, 'The session'), ...AUTH_ERRORS },
 });
 
+/** The session's keys travel in the same D1 batch as the caller's token (see ReadAhead). */
+export function readSessionAhead(c: Context<AppEnv>, bearerDigest: string) {
+  const method = c.req.method;
+  if (method !== 'GET' && method !== 'HEAD') return null;
+  if (canonicalPath(c.req.raw) !== '/secrets/tokens/') return null;
+  return sessionKeysStatement(c.var.db, bearerDigest);
+}
+
 export const secretsTokenRoutes = createRouter().openapi(get, async (c) =>
-  c.json(await sessionKeys(c.var.db, c.var.principal), 200)
+  c.json(sessionKeys(c.var.principal, c.var.readAhead), 200)
 );

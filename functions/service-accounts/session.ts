@@ -4,13 +4,11 @@
  * names are Phase's snake_case, whatever the request asks for.
  */
 import type { Db } from '../../db/client';
-import { listHolderKeys } from '../../db/queries/apps';
-import { holderOf, type Principal } from '../auth/principal';
+import { type CallerKey, callerKeysFrom, callerKeysStatement } from '../../db/queries/caller-keys';
+import type { Principal } from '../auth/principal';
 import { isoTime } from '../tenancy/views';
 
-type HeldKey = Awaited<ReturnType<typeof listHolderKeys>>[number];
-
-function environmentKeyView({ key, environment }: HeldKey) {
+function environmentKeyView({ key, environment }: CallerKey) {
   return {
     id: key.id,
     environment: {
@@ -34,7 +32,7 @@ function environmentKeyView({ key, environment }: HeldKey) {
 }
 
 /** Apps in key order, each with the caller's keys for its environments. */
-function appsView(held: HeldKey[]) {
+function appsView(held: CallerKey[]) {
   const byApp = new Map<
     string,
     { id: string; name: string; encryption: string; environment_keys: unknown[] }
@@ -53,8 +51,15 @@ function appsView(held: HeldKey[]) {
   return [...byApp.values()];
 }
 
-export async function sessionKeys(db: Db, principal: Principal) {
-  const held = await listHolderKeys(db, principal.organisationId, holderOf(principal));
+/** The caller's keys as one statement keyed by its bearer digest, to travel with the lookup. */
+export function sessionKeysStatement(db: Db, bearerDigest: string): D1PreparedStatement {
+  return callerKeysStatement(db, bearerDigest);
+}
+
+/** The session of an admitted caller, from what its keys statement found. */
+export function sessionKeys(principal: Principal, read: D1Result<Record<string, unknown>> | null) {
+  if (!read) throw new Error('the session read must travel with authentication');
+  const held = callerKeysFrom(read);
   const account =
     principal.kind === 'service_account'
       ? { account_id: principal.serviceAccountId }

@@ -1,8 +1,9 @@
 /**
- * The SDK read, `GET /service/secrets/`. Its secrets are fetched in the same D1 batch as the
- * caller's token, before the caller is admitted; these tests hold that everything
- * authentication and admission refuse is still refused, that nothing crosses organisations,
- * that the filters hold, and that the read costs one round trip.
+ * The SDK reads: `GET /service/secrets/` and the session, `GET /service/secrets/tokens/`. What
+ * they read is fetched in the same D1 batch as the caller's token, before the caller is
+ * admitted; these tests hold that everything authentication and admission refuse is still
+ * refused, that nothing crosses organisations, that the filters hold, and that each read costs
+ * one round trip.
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -139,12 +140,12 @@ describe('GET /service/secrets/', () => {
     expect(digests(await read(org.auth, dev))).toHaveLength(3);
   });
 
-  it('reads the token and the secrets in one D1 round trip', async () => {
+  it('reads the token with the secrets, or with the session keys, in one round trip', async () => {
     const { dev, sa } = await world();
     const app = createApp({ prelude: [countD1()] });
-    const send = async () => {
+    const send = async (path: string) => {
       const ctx = createExecutionContext();
-      const request = new Request('https://custodian.test/service/secrets/', {
+      const request = new Request(`https://custodian.test${path}`, {
         headers: { Authorization: sa.auth, environment: dev },
       });
       const res = await app.fetch(request, env, ctx);
@@ -152,10 +153,15 @@ describe('GET /service/secrets/', () => {
       return res;
     };
     // The first use of a token also records it as used, after the response.
-    await send();
-    const res = await send();
-    expect(res.status).toBe(200);
-    expect(await res.json()).toHaveLength(3);
-    expect(res.headers.get(BENCH_HEADERS.roundTrips)).toBe('1');
+    await send('/service/secrets/');
+    const secrets = await send('/service/secrets/');
+    expect(secrets.status).toBe(200);
+    expect(await secrets.json()).toHaveLength(3);
+    expect(secrets.headers.get(BENCH_HEADERS.roundTrips)).toBe('1');
+    const session = await send('/service/secrets/tokens/');
+    expect(session.status).toBe(200);
+    const keys = (await session.json()).apps[0].environment_keys;
+    expect(keys.map((k: { environment: { id: string } }) => k.environment.id)).toEqual([dev]);
+    expect(session.headers.get(BENCH_HEADERS.roundTrips)).toBe('1');
   });
 });
