@@ -4,7 +4,7 @@
  * committed results stay a few kilobytes.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { KEYRING_FANOUT } from './keyring';
+import { KEYRING_FANOUT, type KeyringSummary } from './keyring';
 import type { Report, Row } from './report';
 
 const RESULTS_DIR = 'bench/results';
@@ -36,30 +36,43 @@ function cells(row: Row): string[] {
   ];
 }
 
-function keyringCells(report: Report): string[][] {
-  const k = report.keyring;
-  const statuses = (counts: Record<string, number>) =>
-    Object.entries(counts)
-      .map(([status, n]) => `${n}× ${status}`)
-      .join(', ');
-  const cpu = (ms: number | null) => (ms === null ? '-' : ms.toFixed(0));
+const statuses = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([status, n]) => `${n}× ${status}`)
+    .join(', ');
+const cpu = (ms: number | null) => (ms === null ? '-' : ms.toFixed(0));
+
+/** The three keyring cases of one run; `where` labels the run with D1 made distant. */
+function keyringRows(k: KeyringSummary, where = ''): string[][] {
   return [
-    ['(a) 1 account alone (median)', k.singleMs.toFixed(1), '1.00×', cpu(k.singleCpuMs), '1× 200'],
     [
-      `(b) ${KEYRING_FANOUT} accounts at once`,
+      `(a) 1 account alone (median)${where}`,
+      k.singleMs.toFixed(1),
+      '1.00×',
+      cpu(k.singleCpuMs),
+      '1× 200',
+    ],
+    [
+      `(b) ${KEYRING_FANOUT} accounts at once${where}`,
       k.manyAccountsMs.toFixed(1),
       `${k.manyVsSingle.toFixed(2)}×`,
       cpu(k.manyAccountsCpuMs),
       statuses(k.manyAccountsStatuses),
     ],
     [
-      `(c) ${KEYRING_FANOUT} attempts on 1 account`,
+      `(c) ${KEYRING_FANOUT} attempts on 1 account${where}`,
       k.oneAccountMs.toFixed(1),
       `${k.oneVsSingle.toFixed(2)}×`,
       cpu(k.oneAccountCpuMs),
       statuses(k.oneAccountStatuses),
     ],
   ];
+}
+
+function keyringCells(report: Report): string[][] {
+  const distant = report.keyringAtLatency;
+  const local = keyringRows(report.keyring);
+  return distant ? [...local, ...keyringRows(distant, ` @${distant.latencyMs} ms D1`)] : local;
 }
 
 const KEYRING_HEADINGS = ['keyring creation', 'wall ms', 'vs (a)', 'CPU ms', 'statuses'];

@@ -19,12 +19,16 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Builds, starts and migrates the benchmark Worker (rate limiting off, quiet logs). */
-export async function startHarness(): Promise<Harness> {
+/**
+ * Builds, starts and migrates the benchmark Worker (rate limiting off, quiet logs), with
+ * `bindings` on top, such as `BENCH_D1_LATENCY_MS`.
+ */
+export async function startHarness(bindings: Record<string, string> = {}): Promise<Harness> {
   const scriptPath = buildBundle('dist/bench', 'bench/worker.ts');
   const worker = await startLocalWorker(scriptPath, {
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'error',
+    ...bindings,
   });
   const db = (await worker.mf.getD1Database('DB')) as unknown as D1Database;
   return {

@@ -32,6 +32,30 @@ export interface KeyringResult {
   oneAccountStatuses: Record<string, number>;
 }
 
+/** A keyring result rounded for the report, with (b) and (c) over (a). */
+export interface KeyringSummary extends KeyringResult {
+  manyVsSingle: number;
+  oneVsSingle: number;
+}
+
+const round = (value: number) => Number(value.toFixed(2));
+const roundOrNull = (value: number | null) => (value === null ? null : round(value));
+
+export function summariseKeyring(keyring: KeyringResult): KeyringSummary {
+  return {
+    ...keyring,
+    singleMs: round(keyring.singleMs),
+    singleRunsMs: keyring.singleRunsMs.map(round),
+    manyAccountsMs: round(keyring.manyAccountsMs),
+    oneAccountMs: round(keyring.oneAccountMs),
+    singleCpuMs: roundOrNull(keyring.singleCpuMs),
+    manyAccountsCpuMs: roundOrNull(keyring.manyAccountsCpuMs),
+    oneAccountCpuMs: roundOrNull(keyring.oneAccountCpuMs),
+    manyVsSingle: round(keyring.manyAccountsMs / keyring.singleMs),
+    oneVsSingle: round(keyring.oneAccountMs / keyring.singleMs),
+  };
+}
+
 interface Prepared {
   accountId: string;
   /** `PUT .../kms/` bodies, each a fresh ph:v1 wrap of the account's keyring to the server. */

@@ -3,13 +3,14 @@
  * every scenario in one process, prints the report and writes bench/results/.
  *
  * Settings (environment): BENCH_SECONDS per scenario (default 5), BENCH_WARMUP_SECONDS
- * (default 1), BENCH_CLIENTS (default 16).
+ * (default 1), BENCH_CLIENTS (default 16), BENCH_D1_LATENCY_MS for the keyring cases' second
+ * run (default 5; 0 skips it).
  */
 import { renderText, writeResults } from './format';
 import { startHarness } from './harness';
 import type { LoadOptions } from './load';
 import { buildReport } from './report';
-import { progress, runAll } from './scenarios';
+import { type BenchResults, keyringsAtLatency, progress, runAll } from './scenarios';
 
 function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -25,17 +26,22 @@ async function main() {
     seconds: numberFromEnv('BENCH_SECONDS', 5),
     warmupSeconds: numberFromEnv('BENCH_WARMUP_SECONDS', 1),
   };
+  const latencyMs = numberFromEnv('BENCH_D1_LATENCY_MS', 5);
   const started = performance.now();
   progress('building bench/worker.ts and starting it');
   const harness = await startHarness();
+  let results: BenchResults;
   try {
-    const report = buildReport(await runAll(harness, options));
-    console.log(renderText(report));
-    const written = writeResults(report);
-    progress(`wrote ${written.join(' and ')}`);
+    results = await runAll(harness, options);
   } finally {
     await harness.stop();
   }
+  // One Worker at a time: the second would compete with the first for the same two cores.
+  if (latencyMs > 0) results.keyringAtLatency = await keyringsAtLatency(latencyMs);
+  const report = buildReport(results);
+  console.log(renderText(report));
+  const written = writeResults(report);
+  progress(`wrote ${written.join(' and ')}`);
   progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 

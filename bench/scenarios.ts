@@ -7,7 +7,7 @@
  */
 import { apiFor, baseHeaders } from './api';
 import { FLOOR_PATH } from './floor';
-import type { Harness } from './harness';
+import { type Harness, startHarness } from './harness';
 import { KEYRING_FANOUT, type KeyringResult, measureKeyrings } from './keyring';
 import { type LoadOptions, type LoadResult, type RequestFactory, runSideBySide } from './load';
 import { fillTo, type RowCounts, seedWorld, type World } from './seed';
@@ -40,6 +40,8 @@ export interface BenchResults {
   scenarios: ScenarioResult[];
   scale: ScaleResult;
   keyring: KeyringResult;
+  /** The keyring cases on a Worker whose D1 round trips wait `latencyMs`; null when skipped. */
+  keyringAtLatency: { latencyMs: number; result: KeyringResult } | null;
 }
 
 /** Row counts the hot path is measured at. */
@@ -153,5 +155,21 @@ export async function runAll(h: Harness, options: LoadOptions): Promise<BenchRes
   const n = KEYRING_FANOUT;
   progress(`keyring creation: 1 alone, ${n} accounts, ${n} attempts on one account`);
   const keyring = await measureKeyrings(api, world, h.cpu);
-  return { options, scenarios, scale, keyring };
+  return { options, scenarios, scale, keyring, keyringAtLatency: null };
+}
+
+/**
+ * The keyring cases again, on a fresh Worker where every D1 round trip waits `latencyMs`
+ * (bench/latency.ts): locally nothing else makes a keyring enable wait.
+ */
+export async function keyringsAtLatency(latencyMs: number) {
+  progress(`keyring creation again, every D1 round trip made to wait ${latencyMs} ms`);
+  const h = await startHarness({ BENCH_D1_LATENCY_MS: String(latencyMs) });
+  try {
+    const api = apiFor(h.origin);
+    const world = await seedWorld(api, h.bootstrapToken);
+    return { latencyMs, result: await measureKeyrings(api, world, h.cpu) };
+  } finally {
+    await h.stop();
+  }
 }
