@@ -6,6 +6,9 @@ import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
  */
 export type Db = DrizzleD1Database & { $client: D1Database };
 
+/** What D1 answers for a statement written as SQL: rows keyed by column name. */
+export type SqlResult = D1Result<Record<string, unknown>>;
+
 /**
  * Wraps a D1 binding. Built without drizzle's relational schema: the query functions use the
  * query builder only, and extracting the relational config costs measurable CPU on every

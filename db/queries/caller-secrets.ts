@@ -7,7 +7,7 @@
  * SQL rather than the query builder for the reason principals.ts gives; and a batch answers
  * with rows keyed by column name, so every column here has a name of its own.
  */
-import type { Db } from '../client';
+import type { Db, SqlResult } from '../client';
 import type { SecretRow } from './secrets';
 
 const CALLER_SECRETS_SQL = `SELECT e.id AS environment_id, k.id AS key_id,
@@ -28,7 +28,7 @@ const CALLER_SECRETS_SQL = `SELECT e.id AS environment_id, k.id AS key_id,
 /** What the read found; `found: false` when there is no such environment for the caller. */
 export type CallerSecrets = { found: false } | { found: true; hasKey: boolean; rows: SecretRow[] };
 
-type Raw = Record<string, unknown>;
+type Raw = SqlResult['results'][number];
 
 export function callerSecretsStatement(
   db: Db,
@@ -61,7 +61,7 @@ function toSecretRow(raw: Raw): SecretRow {
 }
 
 /** Reads the statement's answer. */
-export function callerSecretsFrom(result: D1Result<Raw>): CallerSecrets {
+export function callerSecretsFrom(result: SqlResult): CallerSecrets {
   const first = result.results[0];
   if (!first) return { found: false };
   const rows = result.results.flatMap((raw) => (raw.secret_id === null ? [] : [toSecretRow(raw)]));

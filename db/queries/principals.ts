@@ -7,7 +7,7 @@
  * answering it (bench/README.md, "hot path"). Revoked and expired tokens and removed holders are
  * returned too, so the caller can log why it refuses.
  */
-import type { Db } from '../client';
+import type { Db, SqlResult } from '../client';
 
 export type PrincipalKind = 'user' | 'service_account';
 
@@ -69,7 +69,7 @@ const PRINCIPAL_SQL = {
   service_account: principalSql('service_account'),
 };
 
-type Raw = Record<string, unknown>;
+type Raw = SqlResult['results'][number];
 
 const text = (value: unknown) => value as string;
 const textOrNull = (value: unknown) => (value ?? null) as string | null;
@@ -102,7 +102,7 @@ function toPrincipalRow(raw: Raw): PrincipalRow {
 /** What one lookup found: the principal's row, and the answer to the read sent alongside. */
 export interface PrincipalLookup {
   row: PrincipalRow | null;
-  alongside: D1Result<Raw> | null;
+  alongside: SqlResult | null;
 }
 
 /**

@@ -5,7 +5,7 @@
  * to the few public answers, so a probe learns nothing from the difference.
  */
 
-import type { Db } from '../../db/client';
+import type { Db, SqlResult } from '../../db/client';
 import { parsePolicyRefs } from '../../db/queries/network-policies';
 import { findPrincipal, type PrincipalKind, type PrincipalRow } from '../../db/queries/principals';
 import { policyOf } from '../access/check';
@@ -31,7 +31,7 @@ export type Authenticated = {
   /** When the token was last recorded as used, for the throttled `last_used_at` write. */
   lastUsedAt: number | null;
   /** The answer to the read sent alongside the lookup, if one was. */
-  alongside: D1Result<Record<string, unknown>> | null;
+  alongside: SqlResult | null;
 };
 
 /**

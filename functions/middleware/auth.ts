@@ -4,6 +4,7 @@
  * log only. A token's `last_used_at` is written after the response, at most once a minute.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import type { SqlResult } from '../../db/client';
 import { touchTokenLastUsed } from '../../db/queries/tokens';
 import { type AuthFailure, authenticate } from '../auth/authenticate';
 import { type Actor, actorFor, type Principal } from '../auth/principal';
@@ -16,7 +17,7 @@ export type AuthVariables = {
   principal: Principal;
   actor: Actor;
   /** The answer to this request's read-ahead (see {@link ReadAhead}), or null if it had none. */
-  readAhead: D1Result<Record<string, unknown>> | null;
+  readAhead: SqlResult | null;
 };
 
 type AuthEnv = {

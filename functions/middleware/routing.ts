@@ -14,6 +14,12 @@ export function canonicalPath(request: Request): string {
   return getPath(request).replace(PHASE_PREFIXES, '') || '/';
 }
 
+/** Whether the request reads `path`: a GET, or a HEAD, which Hono answers with the GET route. */
+export function isReadOf(request: Request, path: string): boolean {
+  const reads = request.method === 'GET' || request.method === 'HEAD';
+  return reads && canonicalPath(request) === path;
+}
+
 interface RouteEntry {
   method: string;
   path: string;

@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import type { SecretRow } from '../../db/queries/secrets';
 import type { Action } from '../access/policies';
 import type { AppEnv } from '../env';
-import { canonicalPath } from '../middleware/routing';
+import { isReadOf } from '../middleware/routing';
 import { createRouter } from '../middleware/validate';
 import { changeSecrets, createSecrets, removeSecrets, secretItems } from '../secrets/ciphertext';
 import { admitSecretsRead, environmentContext, secretsReadStatement } from '../secrets/context';
@@ -67,14 +67,9 @@ function shaped(c: Context<AppEnv>, rows: SecretRow[]) {
   return rows.map((row) => secretView(row, camelCase));
 }
 
-/**
- * The SDK read fetches its secrets in the same D1 batch as the caller's token (see ReadAhead
- * in middleware/auth.ts). HEAD is answered by the GET handler, so it reads ahead too.
- */
+/** The SDK read fetches its secrets in the same D1 batch as the caller's token (ReadAhead). */
 export function readSecretsAhead(c: Context<AppEnv>, bearerDigest: string) {
-  const method = c.req.method;
-  if (method !== 'GET' && method !== 'HEAD') return null;
-  if (canonicalPath(c.req.raw) !== '/secrets/') return null;
+  if (!isReadOf(c.req.raw, '/secrets/')) return null;
   const filter = { path: c.req.header('path'), keyDigest: c.req.header('keydigest') };
   return secretsReadStatement(c.var.db, bearerDigest, c.req.header('environment'), filter);
 }

@@ -7,7 +7,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import { canonicalPath } from '../middleware/routing';
+import { isReadOf } from '../middleware/routing';
 import { createRouter } from '../middleware/validate';
 import { sessionKeys, sessionKeysStatement } from '../service-accounts/session';
 import { AUTH_ERRORS, jsonResponse } from './schemas';
@@ -33,9 +33,7 @@ const get = createRoute({
 
 /** The session's keys travel in the same D1 batch as the caller's token (see ReadAhead). */
 export function readSessionAhead(c: Context<AppEnv>, bearerDigest: string) {
-  const method = c.req.method;
-  if (method !== 'GET' && method !== 'HEAD') return null;
-  if (canonicalPath(c.req.raw) !== '/secrets/tokens/') return null;
+  if (!isReadOf(c.req.raw, '/secrets/tokens/')) return null;
   return sessionKeysStatement(c.var.db, bearerDigest);
 }
 

@@ -4,7 +4,7 @@
  * not, and the answer is Phase's (401 for a service account, 403 for a member). Then the role's
  * app-level `Secrets` permission decides the action.
  */
-import type { Db } from '../../db/client';
+import type { Db, SqlResult } from '../../db/client';
 import {
   type AppRow,
   type EnvironmentKeyRow,
@@ -95,7 +95,7 @@ export function secretsReadStatement(
 export function admitSecretsRead(
   principal: Principal,
   environmentId: string | undefined,
-  read: D1Result<Record<string, unknown>> | null
+  read: SqlResult | null
 ): SecretRow[] {
   requireEnvironmentId(environmentId);
   if (!read) throw new Error('the secrets read must travel with authentication');

@@ -3,7 +3,7 @@
  * rebuild its X25519 key from its token and open the environment keys wrapped to it. Field
  * names are Phase's snake_case, whatever the request asks for.
  */
-import type { Db } from '../../db/client';
+import type { Db, SqlResult } from '../../db/client';
 import { type CallerKey, callerKeysFrom, callerKeysStatement } from '../../db/queries/caller-keys';
 import type { Principal } from '../auth/principal';
 import { isoTime } from '../tenancy/views';
@@ -57,7 +57,7 @@ export function sessionKeysStatement(db: Db, bearerDigest: string): D1PreparedSt
 }
 
 /** The session of an admitted caller, from what its keys statement found. */
-export function sessionKeys(principal: Principal, read: D1Result<Record<string, unknown>> | null) {
+export function sessionKeys(principal: Principal, read: SqlResult | null) {
   if (!read) throw new Error('the session read must travel with authentication');
   const held = callerKeysFrom(read);
   const account =

@@ -125,7 +125,7 @@ describe('GET /service/secrets/', () => {
     }
   });
 
-  it('gives Phase’s answers without a key, without the header and for an unknown id', async () => {
+  it('gives Phase’s answers with no key, with no header and for an unknown id', async () => {
     const { org, dev } = await world();
     const member = await addMember(org.auth, await roleId(org.auth, 'Developer'));
     const keyless = await read(member.auth, dev);
