@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apps, environmentKeys, environments, serverEnvironmentKeys } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
+import { insertWhileAccountLive } from './while-live';
 
 export type AppRow = typeof apps.$inferSelect;
 export type EnvironmentRow = typeof environments.$inferSelect;
@@ -159,7 +160,12 @@ export async function applyKeyChanges(
   await db.batch([
     insertAuditEvent(db, audit),
     ...(revokedKeyIds.length > 0 ? [revokeKeysStatement(db, revokedKeyIds, nowMs)] : []),
-    ...grants.map((row) => db.insert(environmentKeys).values(row)),
+    ...grants.map((row) =>
+      // Service-account grants run outside the account's Durable Object: see while-live.ts.
+      row.serviceAccountId === null
+        ? db.insert(environmentKeys).values(row)
+        : insertWhileAccountLive(db, environmentKeys, row, row.serviceAccountId)
+    ),
   ]);
 }
 

@@ -10,6 +10,7 @@ import {
   tokens,
 } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
+import { insertWhileAccountLive } from './while-live';
 
 export type ServiceAccountRow = typeof serviceAccounts.$inferSelect;
 export type KeyringRow = typeof serviceAccountKeyrings.$inferSelect;
@@ -99,6 +100,10 @@ export async function countServiceAccountsWithRole(db: Db, roleId: string): Prom
 // multi-row insert of handler wraps would pass at fifteen handlers.
 const insertHandlerRows = (db: Db, rows: HandlerRow[]) =>
   rows.map((row) => db.insert(serviceAccountHandlers).values(row));
+
+// Handler sets are replaced outside the account's Durable Object, so they must not revive it.
+const insertLiveHandlerRows = (db: Db, rows: HandlerRow[]) =>
+  rows.map((row) => insertWhileAccountLive(db, serviceAccountHandlers, row, row.serviceAccountId));
 
 /** Everything a new account starts with, written in one batch. */
 export interface NewServiceAccount {
@@ -247,7 +252,7 @@ export async function replaceHandlers(
     db
       .delete(serviceAccountHandlers)
       .where(inArray(serviceAccountHandlers.serviceAccountId, serviceAccountIds)),
-    ...insertHandlerRows(db, rows),
+    ...insertLiveHandlerRows(db, rows),
     ...audit.map((event) => insertAuditEvent(db, event)),
   ]);
 }
