@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apps, environmentKeys, environments, serverEnvironmentKeys } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
-import { insertWhileAccountLive } from './while-live';
+import { insertWhileAccountLive } from './conditional-insert';
 
 export type AppRow = typeof apps.$inferSelect;
 export type EnvironmentRow = typeof environments.$inferSelect;
@@ -161,7 +161,7 @@ export async function applyKeyChanges(
     insertAuditEvent(db, audit),
     ...(revokedKeyIds.length > 0 ? [revokeKeysStatement(db, revokedKeyIds, nowMs)] : []),
     ...grants.map((row) =>
-      // Service-account grants run outside the account's Durable Object: see while-live.ts.
+      // Service-account grants run outside the account's Durable Object: see conditional-insert.ts.
       row.serviceAccountId === null
         ? db.insert(environmentKeys).values(row)
         : insertWhileAccountLive(db, environmentKeys, row, row.serviceAccountId)

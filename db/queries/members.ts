@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
 import { environmentKeys, members, roles, serviceAccountHandlers, tokens } from '../schema';
-import { type AuditEventRow, insertAuditEvent } from './audit';
+import { type AuditEventRow, insertAuditEvent, insertAuditEventIfChanged } from './audit';
 
 export type MemberRow = typeof members.$inferSelect;
 export type NewMemberRow = typeof members.$inferInsert;
@@ -72,7 +72,7 @@ export async function updateMemberRole(
   const where = and(active(organisationId), eq(members.id, memberId));
   await db.batch([
     db.update(members).set({ roleId, updatedAt: nowMs }).where(where),
-    insertAuditEvent(db, audit),
+    insertAuditEventIfChanged(db, audit),
   ]);
 }
 
@@ -104,6 +104,6 @@ export async function removeMember(
       .update(members)
       .set({ deletedAt: nowMs, updatedAt: nowMs })
       .where(and(active(organisationId), eq(members.id, memberId))),
-    insertAuditEvent(db, audit),
+    insertAuditEventIfChanged(db, audit),
   ]);
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { networkAccessPolicies, networkPolicyAttachments } from '../schema';
 import type { Holder } from './apps';
-import { type AuditEventRow, insertAuditEvent } from './audit';
+import { type AuditEventRow, insertAuditEvent, insertAuditEventIfChanged } from './audit';
 
 export type PolicyRow = typeof networkAccessPolicies.$inferSelect;
 
@@ -60,7 +60,7 @@ export async function updatePolicy(
 ) {
   await db.batch([
     db.update(networkAccessPolicies).set(changes).where(scoped(organisationId, id)),
-    insertAuditEvent(db, audit),
+    insertAuditEventIfChanged(db, audit),
   ]);
 }
 
@@ -73,7 +73,7 @@ export async function deletePolicy(
   await db.batch([
     db.delete(networkPolicyAttachments).where(eq(networkPolicyAttachments.policyId, id)),
     db.delete(networkAccessPolicies).where(scoped(organisationId, id)),
-    insertAuditEvent(db, audit),
+    insertAuditEventIfChanged(db, audit),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
 import { members, roles } from '../schema';
-import { type AuditEventRow, insertAuditEvent } from './audit';
+import { type AuditEventRow, insertAuditEvent, insertAuditEventIfChanged } from './audit';
 
 export type RoleRow = typeof roles.$inferSelect;
 export type NewRoleRow = typeof roles.$inferInsert;
@@ -66,7 +66,10 @@ export async function updateRole(
   audit: AuditEventRow
 ) {
   const where = and(eq(roles.organisationId, organisationId), eq(roles.id, roleId));
-  await db.batch([db.update(roles).set(changes).where(where), insertAuditEvent(db, audit)]);
+  await db.batch([
+    db.update(roles).set(changes).where(where),
+    insertAuditEventIfChanged(db, audit),
+  ]);
 }
 
 /** Hard-deletes a custom role and records it, in one batch. */
@@ -77,5 +80,5 @@ export async function deleteRole(
   audit: AuditEventRow
 ) {
   const where = and(eq(roles.organisationId, organisationId), eq(roles.id, roleId));
-  await db.batch([db.delete(roles).where(where), insertAuditEvent(db, audit)]);
+  await db.batch([db.delete(roles).where(where), insertAuditEventIfChanged(db, audit)]);
 }

@@ -9,8 +9,8 @@ import {
   serviceAccounts,
   tokens,
 } from '../schema';
-import { type AuditEventRow, insertAuditEvent } from './audit';
-import { insertWhileAccountLive } from './while-live';
+import { type AuditEventRow, insertAuditEvent, insertAuditEventIfChanged } from './audit';
+import { insertWhileAccountLive } from './conditional-insert';
 
 export type ServiceAccountRow = typeof serviceAccounts.$inferSelect;
 export type KeyringRow = typeof serviceAccountKeyrings.$inferSelect;
@@ -135,7 +135,7 @@ export async function updateServiceAccount(
   const where = and(active(organisationId), eq(serviceAccounts.id, id));
   await db.batch([
     db.update(serviceAccounts).set(changes).where(where),
-    insertAuditEvent(db, audit),
+    insertAuditEventIfChanged(db, audit),
   ]);
 }
 
@@ -156,6 +156,8 @@ export async function deleteServiceAccount(
       .update(serviceAccounts)
       .set({ deletedAt: nowMs, updatedAt: nowMs })
       .where(and(active(organisationId), eq(serviceAccounts.id, id))),
+    // Straight after the update it records: see insertAuditEventIfChanged.
+    insertAuditEventIfChanged(db, audit),
     db
       .update(tokens)
       .set({ deletedAt: nowMs })
@@ -166,7 +168,6 @@ export async function deleteServiceAccount(
       .where(and(eq(environmentKeys.serviceAccountId, id), isNull(environmentKeys.deletedAt))),
     db.delete(serviceAccountHandlers).where(eq(serviceAccountHandlers.serviceAccountId, id)),
     db.delete(serviceAccountKeyrings).where(eq(serviceAccountKeyrings.serviceAccountId, id)),
-    insertAuditEvent(db, audit),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import { tokens } from '../schema';
-import { type AuditEventRow, insertAuditEvent } from './audit';
+import { type AuditEventRow, insertAuditEvent, insertAuditEventIfChanged } from './audit';
 
 export type TokenRow = typeof tokens.$inferSelect;
 export type NewTokenRow = typeof tokens.$inferInsert;
@@ -72,7 +72,7 @@ export async function revokeToken(
   );
   await db.batch([
     db.update(tokens).set({ deletedAt: nowMs }).where(live),
-    insertAuditEvent(db, audit),
+    insertAuditEventIfChanged(db, audit),
   ]);
 }
 
