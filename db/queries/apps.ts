@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apps, environmentKeys, environments, serverEnvironmentKeys } from '../schema';
 import { type AuditEventRow, insertAuditEvent } from './audit';
@@ -77,6 +77,23 @@ export async function findApp(db: Db, organisationId: string, appId: string) {
     .where(
       and(eq(apps.organisationId, organisationId), eq(apps.id, appId), isNull(apps.deletedAt))
     );
+  return row ?? null;
+}
+
+/** The oldest live app of the organisation with this name, ignoring case, or null. */
+export async function findAppByName(db: Db, organisationId: string, name: string) {
+  const [row] = await db
+    .select()
+    .from(apps)
+    .where(
+      and(
+        eq(apps.organisationId, organisationId),
+        eq(sql`lower(${apps.name})`, name.toLowerCase()),
+        isNull(apps.deletedAt)
+      )
+    )
+    .orderBy(asc(apps.createdAt))
+    .limit(1);
   return row ?? null;
 }
 

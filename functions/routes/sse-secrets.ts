@@ -1,20 +1,16 @@
 /**
  * `/v1/secrets/?app_id=…&env=…` (phase-rest.md §5): plaintext secrets of SSE apps for clients
  * that hold only a bearer. Answers are bare arrays, and every success is 200, as Phase answers.
+ * Reads resolve secret references (`${KEY}`, `${env.KEY}`, `${app::env.KEY}`) in values.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Action } from '../access/policies';
 import type { AppEnv } from '../env';
 import { createRouter } from '../middleware/validate';
-import {
-  changeSecrets,
-  createSecrets,
-  readSecrets,
-  removeSecrets,
-  secretItems,
-} from '../secrets/ciphertext';
-import { decryptSecret, digestOf, encryptInput, plaintextContext } from '../secrets/plaintext';
+import { changeSecrets, createSecrets, removeSecrets, secretItems } from '../secrets/ciphertext';
+import { decryptSecret, encryptInput, plaintextContext } from '../secrets/plaintext';
+import { readPlaintext } from '../secrets/plaintext-read';
 import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
 
 const Query = z.object({
@@ -67,14 +63,10 @@ async function context(c: Context<AppEnv>, action: Action) {
 
 export const sseSecretRoutes = createRouter()
   .openapi(read, async (c) => {
-    const { environment, material } = await context(c, 'read');
+    const admitted = await context(c, 'read');
     const { path, key } = c.req.query();
-    const keyDigest = key === undefined ? undefined : digestOf(key, material);
-    const rows = await readSecrets(c.var.db, environment, { path, keyDigest });
-    return c.json(
-      rows.map((row) => decryptSecret(row, material)),
-      200
-    );
+    const secrets = await readPlaintext(c.var.db, c.env, c.var.principal, admitted, { path, key });
+    return c.json(secrets, 200);
   })
   .openapi(write('post', 'Create secrets from plaintext'), async (c) => {
     const { environment, material } = await context(c, 'create');

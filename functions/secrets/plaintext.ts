@@ -62,7 +62,7 @@ export async function plaintextContext(
       sealed
     )
   );
-  return { environment, material };
+  return { app, environment, material };
 }
 
 /** The digest Phase's server path computes: of the upper-cased key (§3.4). */
@@ -87,6 +87,17 @@ export function encryptInput(item: SecretInput, material: EnvironmentMaterial): 
     value: seal(item.value),
     comment: item.comment === undefined ? undefined : seal(item.comment),
   };
+}
+
+/** One stored field as plaintext (an empty field stays empty). */
+export function openField(text: string, material: EnvironmentMaterial): string {
+  if (text === '') return '';
+  const pair = environmentKeyPair(material);
+  try {
+    return decryptPhV1(text, pair.secretKey, pair.publicKey);
+  } finally {
+    wipe(pair.secretKey);
+  }
 }
 
 /** A stored secret as plaintext, the way `/v1/secrets/` answers (camelCase). */
