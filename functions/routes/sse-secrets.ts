@@ -70,8 +70,8 @@ export const sseSecretRoutes = createRouter()
   })
   .openapi(write('post', 'Create secrets from plaintext'), async (c) => {
     const { environment, material } = await context(c, 'create');
-    const sealed = secretItems(c.req.valid('json')).map((item) => encryptInput(item, material));
-    const rows = await createSecrets(c.var.db, environment, sealed, Date.now());
+    const encrypted = secretItems(c.req.valid('json')).map((item) => encryptInput(item, material));
+    const rows = await createSecrets(c.var.db, environment, encrypted, Date.now());
     return c.json(
       rows.map((row) => decryptSecret(row, material)),
       200
@@ -79,8 +79,9 @@ export const sseSecretRoutes = createRouter()
   })
   .openapi(write('put', 'Update secrets from plaintext'), async (c) => {
     const { environment, material } = await context(c, 'update');
-    const sealed = secretItems(c.req.valid('json')).map((item) => encryptInput(item, material));
-    const rows = await changeSecrets(c.var.db, environment, sealed, Date.now());
+    const encrypted = secretItems(c.req.valid('json')).map((item) => encryptInput(item, material));
+    const keepSealed = { keepSealed: true };
+    const rows = await changeSecrets(c.var.db, environment, encrypted, Date.now(), keepSealed);
     return c.json(
       rows.map((row) => decryptSecret(row, material)),
       200

@@ -145,13 +145,22 @@ export async function createSecrets(
   return rows;
 }
 
+/**
+ * How an update treats sealed secrets. `/v1/secrets/` keeps them sealed (phase-rest.md §5.4):
+ * a new value is ignored and the type cannot change. `/service/secrets/` writes them as sent.
+ */
+export interface UpdateRules {
+  keepSealed: boolean;
+}
+
 /** Applies one update item to the stored secret it names. */
-function updated(current: SecretRow, item: SecretInput): SecretRow {
+function updated(current: SecretRow, item: SecretInput, rules: UpdateRules): SecretRow {
+  const valueKept = item.value === undefined || (rules.keepSealed && current.type === 'sealed');
   return {
     ...current,
     key: item.key === undefined ? current.key : ciphertext(item.key, true),
     keyDigest: item.keyDigest === undefined ? current.keyDigest : digest(item.keyDigest),
-    value: item.value === undefined ? current.value : ciphertext(item.value, true),
+    value: valueKept ? current.value : ciphertext(item.value, true),
     comment: item.comment === undefined ? current.comment : ciphertext(item.comment, false),
     path: item.path === undefined ? current.path : normalisePath(item.path),
     tags: item.tags === undefined ? current.tags : tagNames(item.tags),
@@ -160,11 +169,24 @@ function updated(current: SecretRow, item: SecretInput): SecretRow {
   };
 }
 
+/** Refuses turning a sealed secret into another type, after the checks Phase makes first. */
+function assertStillSealed(current: Map<string, SecretRow>, rows: SecretRow[]) {
+  for (const row of rows) {
+    if (current.get(row.id)?.type === 'sealed' && row.type !== 'sealed') {
+      throw new ApiError(
+        'invalid_request',
+        'Sealed secrets cannot be unsealed. Delete and recreate the secret instead.'
+      );
+    }
+  }
+}
+
 export async function changeSecrets(
   db: Db,
   environment: Target,
   items: SecretInput[],
-  nowMs: number
+  nowMs: number,
+  rules: UpdateRules = { keepSealed: false }
 ) {
   const ids = items.map((item) => item.id);
   assertIdCount(ids);
@@ -177,9 +199,10 @@ export async function changeSecrets(
   const rows = items.map((item) => {
     const found = current.get(item.id as string);
     if (!found) throw new ApiError('not_found', 'Secret not found');
-    return updated(found, item);
+    return updated(found, item, rules);
   });
   assertNoDuplicates(rows, await listSecrets(db, environment.id));
+  if (rules.keepSealed) assertStillSealed(current, rows);
   await updateSecrets(db, environment.id, rows, nowMs);
   return rows.map((row) => ({ ...row, updatedAt: nowMs }));
 }

@@ -219,6 +219,28 @@ describe('/v1/secrets/ (SSE, plaintext)', () => {
     expect((await call('GET', query, sa.auth)).body).toEqual([]);
   });
 
+  it('keeps a sealed secret sealed: a new value is ignored and its type stays', async () => {
+    const { org, app } = await world();
+    const query = `/v1/secrets/?app_id=${app.id}&env=development`;
+    const created = await call('POST', query, org.auth, {
+      secrets: [{ key: 'SIGNING_KEY', value: 'first', type: 'sealed' }],
+    });
+    expect(created.status).toBe(200);
+    const id = created.body[0].id;
+    const kept = await call('PUT', query, org.auth, {
+      secrets: [{ id, value: 'second', comment: 'rotated by hand' }],
+    });
+    expect(kept.status).toBe(200);
+    expect(kept.body[0]).toMatchObject({ value: 'first', comment: 'rotated by hand', version: 2 });
+    const unsealed = await call('PUT', query, org.auth, { secrets: [{ id, type: 'secret' }] });
+    expect(unsealed.status).toBe(400);
+    expect(unsealed.body.error).toBe(
+      'Sealed secrets cannot be unsealed. Delete and recreate the secret instead.'
+    );
+    const read = await call('GET', query, org.auth);
+    expect(read.body[0]).toMatchObject({ type: 'sealed', value: 'first', version: 2 });
+  });
+
   it('refuses an E2EE app with a clear 400', async () => {
     const org = await bootstrapOrg();
     const ownerKx = hexToBytes(org.token.split(':')[3]);
