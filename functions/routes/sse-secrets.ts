@@ -18,6 +18,7 @@ const Query = z.object({
   env: z.string().optional().openapi({ description: 'Environment name, any case' }),
   path: z.string().optional(),
   key: z.string().optional(),
+  tags: z.string().optional().openapi({ description: 'Comma-separated; any of them matches' }),
 });
 const Body = z.object({ secrets: z.unknown() });
 const OK = jsonResponse(z.array(z.record(z.string(), z.unknown())), 'The secrets, in plaintext');
@@ -64,8 +65,9 @@ async function context(c: Context<AppEnv>, action: Action) {
 export const sseSecretRoutes = createRouter()
   .openapi(read, async (c) => {
     const admitted = await context(c, 'read');
-    const { path, key } = c.req.query();
-    const secrets = await readPlaintext(c.var.db, c.env, c.var.principal, admitted, { path, key });
+    const { path, key, tags } = c.req.query();
+    const filter = { path, key, tags };
+    const secrets = await readPlaintext(c.var.db, c.env, c.var.principal, admitted, filter);
     return c.json(secrets, 200);
   })
   .openapi(write('post', 'Create secrets from plaintext'), async (c) => {

@@ -1,6 +1,7 @@
 /**
- * The `/v1/secrets/` read: an environment's secrets in plaintext, at one path or with one key
- * when asked, with secret references in their values resolved for the caller.
+ * The `/v1/secrets/` read: an environment's secrets in plaintext, at one path, with one key or
+ * with any of some tags when asked, with secret references in their values resolved for the
+ * caller.
  */
 import type { Db } from '../../db/client';
 import type { AppRow, EnvironmentRow } from '../../db/queries/apps';
@@ -23,10 +24,15 @@ export async function readPlaintext(
   env: Env,
   principal: Principal,
   { app, environment, material }: PlaintextContext,
-  filter: { path?: string; key?: string }
+  filter: { path?: string; key?: string; tags?: string }
 ) {
   const keyDigest = filter.key === undefined ? undefined : digestOf(filter.key, material);
-  const rows = await readSecrets(db, environment, { path: filter.path, keyDigest });
+  const stored = await readSecrets(db, environment, { path: filter.path, keyDigest });
+  // Phase splits on commas without trimming and matches names exactly; each secret comes once.
+  const wanted = filter.tags === undefined ? null : new Set(filter.tags.split(','));
+  const rows = wanted
+    ? stored.filter((row) => (JSON.parse(row.tags) as string[]).some((tag) => wanted.has(tag)))
+    : stored;
   const lookup = referenceLookup(db, env, principal, { environmentId: environment.id, material });
   const scope = { appId: app.id, environmentId: environment.id };
   return withResolvedValues(

@@ -219,6 +219,28 @@ describe('/v1/secrets/ (SSE, plaintext)', () => {
     expect((await call('GET', query, sa.auth)).body).toEqual([]);
   });
 
+  it('reads only secrets carrying any of the tags asked for, each once', async () => {
+    const { org, app } = await world();
+    const query = `/v1/secrets/?app_id=${app.id}&env=development`;
+    const created = await call('POST', query, org.auth, {
+      secrets: [
+        { key: 'A', value: '1', tags: ['web', 'db'] },
+        { key: 'B', value: '2', tags: ['db'] },
+        { key: 'C', value: '3', tags: [] },
+      ],
+    });
+    expect(created.status).toBe(200);
+    const keys = async (tags: string) =>
+      (await call('GET', `${query}&tags=${encodeURIComponent(tags)}`, org.auth)).body
+        .map((s: { key: string }) => s.key)
+        .sort();
+    expect(await keys('web,db')).toEqual(['A', 'B']);
+    expect(await keys('web')).toEqual(['A']);
+    // Names are matched exactly: no trimming, no case folding.
+    expect(await keys('web, db')).toEqual(['A']);
+    expect(await keys('DB')).toEqual([]);
+  });
+
   it('keeps a sealed secret sealed: a new value is ignored and its type stays', async () => {
     const { org, app } = await world();
     const query = `/v1/secrets/?app_id=${app.id}&env=development`;
