@@ -27,8 +27,9 @@ export interface D1Tally {
   source: 'meta' | 'returned';
 }
 
-/** The response headers the load generator reads. */
+/** The request header that asks for a count, and the response headers that carry it. */
 export const BENCH_HEADERS = {
+  count: 'X-Bench-Count',
   roundTrips: 'X-Bench-D1-Round-Trips',
   rowsRead: 'X-Bench-D1-Rows-Read',
   rowsSource: 'X-Bench-D1-Rows-Source',
@@ -151,13 +152,16 @@ function countingDatabase(db: D1Database, tally: D1Tally): D1Database {
 }
 
 /**
- * Middleware for the front of the pipeline: gives this request (only) a counting view of
- * `env.DB`, and writes the tally to the `X-Bench-D1-*` response headers. A query the app leaves
- * running after the response (the throttled `last_used_at` write) counts as a round trip when it
- * starts before the headers are written; its rows may arrive too late to be counted.
+ * Middleware for the front of the pipeline: gives a request that sends `X-Bench-Count` a
+ * counting view of `env.DB`, and writes the tally to the `X-Bench-D1-*` response headers. Other
+ * requests pass untouched, so the counting (which re-reads every D1 answer) stays out of the
+ * timings of all but the sampled requests. A query the app leaves running after the response
+ * (the throttled `last_used_at` write) counts as a round trip when it starts before the headers
+ * are written; its rows may arrive too late to be counted.
  */
 export function countD1(): MiddlewareHandler<AppEnv> {
   return async function countD1Middleware(c, next) {
+    if (c.req.header(BENCH_HEADERS.count) === undefined) return next();
     const tally: D1Tally = { roundTrips: 0, wireTrips: 0, rowsRead: 0, source: 'meta' };
     // A fresh env object: the shared one serves concurrent requests and must never change.
     c.env = { ...c.env, DB: countingDatabase(c.env.DB, tally) };

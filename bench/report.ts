@@ -5,7 +5,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { KEYRING_FANOUT, type KeyringSummary, summariseKeyring } from './keyring';
-import type { LoadResult } from './load';
+import { COUNT_EVERY, type LoadResult } from './load';
 import type { BenchResults, ScalePoint } from './scenarios';
 
 /** One row of the main table. */
@@ -57,10 +57,15 @@ export interface Report {
   scale: {
     small: ScaleSummary;
     large: ScaleSummary;
-    /** Hot-path p50 change from small to large, the growth measure. */
+    /** Hot-path p50 change from small to large, as measured. */
     p50ChangePct: number;
     /** The floor's p50 change over the same interval: how much the machine itself drifted. */
     floorChangePct: number;
+    /**
+     * The change of hot-path p50 over the floor's beside it, the growth measure: the two run
+     * interleaved, so the machine's drift between the two table sizes cancels out of it.
+     */
+    vsFloorChangePct: number;
     growSeconds: number;
   };
   keyring: KeyringSummary;
@@ -144,14 +149,16 @@ function targetsFor(report: Omit<Report, 'targets' | 'notes'>): Target[] {
       pass: trips <= 2 && errorFree(hot),
     },
     {
-      // Growth can only cost: a faster second measurement is the machine, not the tables.
-      target: 'hot-path p50 grows < 15 % from 100 to 100,000 tokens',
+      // Judged on p50 over the floor beside it: absolute times an interval apart on a shared
+      // machine move with the machine. Growth can only cost, so a drop passes.
+      target: 'hot-path p50 grows < 15 % from 100 to 100,000 tokens (against the floor)',
       measured:
-        `${scale.small.p50Ms} ms → ${scale.large.p50Ms} ms (${scale.p50ChangePct} %). ` +
-        `Context: the floor beside it moved ${scale.floorChangePct} %; hot/floor ` +
-        `${scale.small.vsFloor}× → ${scale.large.vsFloor}×; D1 rows read per request ` +
+        `hot/floor ${scale.small.vsFloor}× → ${scale.large.vsFloor}× ` +
+        `(${scale.vsFloorChangePct} %). Context: p50 ${scale.small.p50Ms} ms → ` +
+        `${scale.large.p50Ms} ms (${scale.p50ChangePct} %) while the floor beside it moved ` +
+        `${scale.floorChangePct} %; D1 rows read per request ` +
         `${scale.small.rowsRead} → ${scale.large.rowsRead}`,
-      pass: scale.p50ChangePct < 15,
+      pass: scale.vsFloorChangePct < 15,
     },
     {
       target: `${N} accounts ≪ ${N}× one account (≤ ${KEYRING_MAX_RATIO}×)`,
@@ -196,7 +203,7 @@ function mismatchNote(rows: Row[]): string {
   const off = rows.filter((r) => (r.d1WireMismatches ?? 0) > 0);
   if (off.length === 0) {
     return (
-      'Cross-check: for every request, the calls counted at the D1 API matched the ' +
+      'Cross-check: for every counted request, the calls counted at the D1 API matched the ' +
       'requests seen on the D1 wire.'
     );
   }
@@ -218,15 +225,17 @@ function notesFor(report: Omit<Report, 'targets' | 'notes'>): string[] {
     'Floor, hot path and session read run interleaved in 1 s slices, and so do the floor and ' +
       'the hot path at each table size; the @100/@100k rows compare with the floor beside them.',
     'D1 trips: statement executions, batches and execs per successful request, as the Worker ' +
-      'makes them through env.DB (mean). A write left running after the response ' +
+      `makes them through env.DB (mean over the one request in ${COUNT_EVERY} that asks to be ` +
+      'counted, so the counting stays out of the other timings). A write left running after ' +
+      'the response ' +
       '(last_used_at, at most once a minute per token) counts when it starts in time. Queries ' +
       'inside the KeyringObject Durable Object (account creation, keyring enable) use its own ' +
       'binding and are NOT counted.',
     rowsNote,
     mismatchNote(report.rows),
     'CPU ms/req: CPU time of the workerd process (user + system, from /proc, 10 ms ticks) ' +
-      'per answered request: Worker, Durable Objects and local D1 (SQLite) together. The ' +
-      'counting itself (re-reading each D1 answer) is included, once per round trip.',
+      'per answered request: Worker, Durable Objects and local D1 (SQLite) together, the ' +
+      'counting of the sampled requests included.',
     keyringNote(report.keyring),
   ];
 }
@@ -260,6 +269,10 @@ export function buildReport(results: BenchResults): Report {
       large: summariseScale(large),
       p50ChangePct: changePct(small.result.p50, large.result.p50),
       floorChangePct: changePct(small.floor.p50, large.floor.p50),
+      vsFloorChangePct: changePct(
+        small.result.p50 / small.floor.p50,
+        large.result.p50 / large.floor.p50
+      ),
       growSeconds: round(growSeconds, 1),
     },
     keyring: summariseKeyring(results.keyring),

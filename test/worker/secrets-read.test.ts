@@ -146,7 +146,7 @@ describe('GET /service/secrets/', () => {
     const send = async (path: string) => {
       const ctx = createExecutionContext();
       const request = new Request(`https://custodian.test${path}`, {
-        headers: { Authorization: sa.auth, environment: dev },
+        headers: { Authorization: sa.auth, environment: dev, [BENCH_HEADERS.count]: '1' },
       });
       const res = await app.fetch(request, env, ctx);
       await waitOnExecutionContext(ctx);
