@@ -4,6 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createApp, editApp, getApp, listVisibleApps, removeApp } from '../apps/apps';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import { clearableText, optionalText, requiredText } from './fields';
 import { AUTH_ERRORS, errorResponse, jsonResponse as json, jsonBody } from './schemas';
@@ -85,6 +86,7 @@ const list = createRoute({
 });
 const create = createRoute({
   method: 'post',
+  middleware: [requires('create', 'Apps')] as const,
   path: '/',
   tags: TAGS,
   summary: 'Create an SSE app and its environments',
@@ -105,6 +107,7 @@ const get = createRoute({
 });
 const update = createRoute({
   method: 'put',
+  middleware: [requires('update', 'Apps')] as const,
   path: '/{app_id}/',
   tags: TAGS,
   summary: 'Rename or re-describe an app',

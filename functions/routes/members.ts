@@ -2,6 +2,7 @@
  * `/v1/members/`: list, create, get, change role, remove (phase-rest.md §8).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import {
   changeMemberRole,
@@ -34,6 +35,7 @@ const list = createRoute({
 
 const create = createRoute({
   method: 'post',
+  middleware: [requires('create', 'Members')] as const,
   path: '/',
   tags: TAGS,
   summary: 'Add a member; without identity_key the server makes its keyring and first token',
@@ -64,6 +66,7 @@ const get = createRoute({
 
 const update = createRoute({
   method: 'put',
+  middleware: [requires('update', 'Members')] as const,
   path: '/{member_id}/',
   tags: TAGS,
   summary: "Change a member's role",

@@ -6,6 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { clientAddress } from '../middleware/auth';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import {
   attachPolicies,
@@ -67,6 +68,7 @@ const list = createRoute({
 });
 const create = createRoute({
   method: 'post',
+  middleware: [requires('create', 'NetworkAccessPolicies')] as const,
   path: '/network-access-policies/',
   tags: TAGS,
   summary: 'Create a policy',
@@ -88,6 +90,7 @@ const get = createRoute({
 });
 const update = createRoute({
   method: 'put',
+  middleware: [requires('update', 'NetworkAccessPolicies')] as const,
   path: '/network-access-policies/{policy_id}/',
   tags: TAGS,
   summary: 'Update a policy',
@@ -106,6 +109,7 @@ const attach = (kind: 'members' | 'service-accounts') =>
   createRoute({
     method: 'put',
     path: `/${kind}/{id}/network-policies/`,
+    middleware: [requires('update', 'Members')] as const,
     tags: TAGS,
     summary: `Set the policies attached to one of the ${kind.replace('-', ' ')} ([] detaches all)`,
     request: { params: z.object({ id: z.string() }), ...jsonBody(AttachBody) },

@@ -2,6 +2,7 @@
  * `/v1/roles/`: list, get, and custom-role create, update, delete (phase-rest.md §7).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import { createRole, editRole, getRole, listOrganisationRoles, removeRole } from '../tenancy/roles';
 import { AUTH_ERRORS, errorResponse, jsonResponse as json, jsonBody } from './schemas';
@@ -20,6 +21,7 @@ const list = createRoute({
 
 const create = createRoute({
   method: 'post',
+  middleware: [requires('create', 'Roles')] as const,
   path: '/',
   tags: TAGS,
   summary: 'Create a custom role',
@@ -43,6 +45,7 @@ const get = createRoute({
 
 const update = createRoute({
   method: 'put',
+  middleware: [requires('update', 'Roles')] as const,
   path: '/{role_id}/',
   tags: TAGS,
   summary: 'Update a custom role; permissions are replaced in full',

@@ -3,6 +3,7 @@
  * and environments a service account holds keys for.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import { setServiceAccountAccess } from '../service-accounts/access';
 import { AUTH_ERRORS, errorResponse, jsonBody, jsonResponse } from './schemas';
@@ -16,6 +17,7 @@ const AccessBody = z.object({
 
 const put = createRoute({
   method: 'put',
+  middleware: [requires('update', 'ServiceAccounts')] as const,
   path: '/{sa_id}/access/',
   tags: ['Service accounts'],
   summary: 'Set the complete set of apps and environments an account holds keys for',

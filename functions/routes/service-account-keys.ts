@@ -4,6 +4,7 @@
  * taken for an account id.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import { listEligibleHandlers, replaceHandlerSets } from '../service-accounts/handlers';
 import { setKmsMode } from '../service-accounts/kms-mode';
@@ -31,6 +32,7 @@ const eligible = createRoute({
 
 const replace = createRoute({
   method: 'put',
+  middleware: [requires('update', 'ServiceAccounts')] as const,
   path: '/handlers/',
   tags: TAGS,
   summary: 'Replace the handler wraps of the listed accounts, all or nothing',
@@ -45,6 +47,7 @@ const replace = createRoute({
 
 const kms = createRoute({
   method: 'put',
+  middleware: [requires('update', 'ServiceAccounts')] as const,
   path: '/{sa_id}/kms/',
   tags: TAGS,
   summary: 'Switch between server-side and client-side KMS',

@@ -3,6 +3,7 @@
  * account's tokens (phase-rest.md §6.8–6.9, plus registration and rotation).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import {
   DEFAULT_GRACE_SECONDS,
@@ -44,6 +45,7 @@ const list = createRoute({
 
 const mint = createRoute({
   method: 'post',
+  middleware: [requires('create', 'ServiceAccountTokens')] as const,
   path: '/{sa_id}/tokens/',
   tags: TAGS,
   summary: 'Mint a token from the server-side keyring; shown once',
@@ -59,6 +61,7 @@ const mint = createRoute({
 
 const register = createRoute({
   method: 'post',
+  middleware: [requires('create', 'ServiceAccountTokens')] as const,
   path: '/{sa_id}/tokens/register/',
   tags: TAGS,
   summary: 'Register a token a handler minted, signed by the account key',
@@ -83,6 +86,7 @@ const revoke = createRoute({
 
 const rotate = createRoute({
   method: 'post',
+  middleware: [requires('create', 'ServiceAccountTokens')] as const,
   path: '/{sa_id}/tokens/{token_id}/rotate/',
   tags: TAGS,
   summary: 'Mint a successor and give the old token a grace period',

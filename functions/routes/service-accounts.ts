@@ -2,6 +2,7 @@
  * `/v1/service-accounts/`: list, create, get, update, delete (phase-rest.md §6.2–6.6).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { requires } from '../middleware/permission';
 import { createRouter } from '../middleware/validate';
 import {
   createServiceAccount,
@@ -36,6 +37,7 @@ const list = createRoute({
 
 const create = createRoute({
   method: 'post',
+  middleware: [requires('create', 'ServiceAccounts')] as const,
   path: '/',
   tags: TAGS,
   summary: 'Create a service account (server-side KMS unless identity_key is given)',
@@ -63,6 +65,7 @@ const get = createRoute({
 
 const update = createRoute({
   method: 'put',
+  middleware: [requires('update', 'ServiceAccounts')] as const,
   path: '/{sa_id}/',
   tags: TAGS,
   summary: 'Rename a service account or change its role',
