@@ -95,11 +95,11 @@ export class KeyringObject extends DurableObject<Env> {
   enableServerKms(input: EnableInput): Promise<KeyringResult<{ keyVersion: number }>> {
     return this.#serialise(async () => {
       const db = this.#db();
-      // The account may have been deleted while this call waited its turn.
-      if (!(await findServiceAccount(db, input.organisationId, input.serviceAccountId))) {
-        return refuse('not_found', 'Service account not found.');
-      }
-      if (await findKeyring(db, input.serviceAccountId)) {
+      // The account may have been deleted while this call waited its turn; the same read says
+      // whether it already has a keyring.
+      const account = await findServiceAccount(db, input.organisationId, input.serviceAccountId);
+      if (!account) return refuse('not_found', 'Service account not found.');
+      if (account.serverKeyring) {
         return refuse('conflict', 'Server-side key management is already enabled.');
       }
       const rootKeys = loadRootKeys(this.env.KMS_ROOT_KEYS);
