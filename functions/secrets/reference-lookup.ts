@@ -51,17 +51,21 @@ export function referenceLookup(
   const appId = (from: ReferenceScope, name: string | null) =>
     name === null
       ? Promise.resolve(from.appId)
-      : remember(named, `app\n${name.toLowerCase()}`, async () => {
-          return (await findAppByName(db, principal.organisationId, name))?.id ?? null;
-        });
+      : remember(
+          named,
+          `app\n${name.toLowerCase()}`,
+          async () => (await findAppByName(db, principal.organisationId, name))?.id ?? null
+        );
 
+  // A reference without an environment never names another app (parseReference refuses it).
   const environmentId = (from: ReferenceScope, app: string, name: string | null) =>
-    name === null && app === from.appId
+    name === null
       ? Promise.resolve(from.environmentId)
-      : remember(named, `env\n${app}\n${(name ?? '').toLowerCase()}`, async () => {
-          if (name === null) return null;
-          return (await findEnvironmentByName(db, app, name))?.id ?? null;
-        });
+      : remember(
+          named,
+          `env\n${app}\n${name.toLowerCase()}`,
+          async () => (await findEnvironmentByName(db, app, name))?.id ?? null
+        );
 
   const open = (id: string) =>
     remember(readable, id, async (): Promise<Readable> => {
