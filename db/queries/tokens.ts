@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import { tokens } from '../schema';
+import type { Holder } from './apps';
 import { type AuditEventRow, insertAuditEvent, insertAuditEventIfChanged } from './audit';
 
 export type TokenRow = typeof tokens.$inferSelect;
@@ -36,20 +37,24 @@ export function listMemberTokens(db: Db, organisationId: string, memberId: strin
     .orderBy(desc(tokens.createdAt));
 }
 
-/** One live token of a member, or null. */
-export async function findMemberToken(
+/** One live token of a member or service account, or null. */
+export async function findHolderToken(
   db: Db,
   organisationId: string,
-  memberId: string,
+  holder: Holder,
   tokenId: string
-) {
+): Promise<TokenRow | null> {
+  const held =
+    'memberId' in holder
+      ? eq(tokens.memberId, holder.memberId)
+      : eq(tokens.serviceAccountId, holder.serviceAccountId);
   const [row] = await db
     .select()
     .from(tokens)
     .where(
       and(
         eq(tokens.organisationId, organisationId),
-        eq(tokens.memberId, memberId),
+        held,
         eq(tokens.id, tokenId),
         isNull(tokens.deletedAt)
       )
@@ -95,27 +100,6 @@ export async function touchTokenLastUsed(
         or(isNull(tokens.lastUsedAt), lt(tokens.lastUsedAt, staleBeforeMs))
       )
     );
-}
-
-/** One live token of a service account, or null. */
-export async function findServiceAccountToken(
-  db: Db,
-  organisationId: string,
-  serviceAccountId: string,
-  tokenId: string
-): Promise<TokenRow | null> {
-  const [row] = await db
-    .select()
-    .from(tokens)
-    .where(
-      and(
-        eq(tokens.organisationId, organisationId),
-        eq(tokens.serviceAccountId, serviceAccountId),
-        eq(tokens.id, tokenId),
-        isNull(tokens.deletedAt)
-      )
-    );
-  return row ?? null;
 }
 
 /**

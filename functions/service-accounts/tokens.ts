@@ -8,7 +8,7 @@
 import type { Db } from '../../db/client';
 import { findKeyring, listServiceAccountTokens } from '../../db/queries/service-accounts';
 import {
-  findServiceAccountToken,
+  findHolderToken,
   insertSuccessorToken,
   insertToken,
   isBearerDigestTaken,
@@ -171,7 +171,12 @@ export async function revokeServiceAccountToken(
   nowMs: number
 ) {
   await tokenAccount(db, principal, id, 'delete');
-  const token = await findServiceAccountToken(db, principal.organisationId, id, tokenId);
+  const token = await findHolderToken(
+    db,
+    principal.organisationId,
+    { serviceAccountId: id },
+    tokenId
+  );
   if (!token) throw new ApiError('not_found', 'Token not found.');
   await revokeToken(
     db,
@@ -198,7 +203,12 @@ export async function rotateServiceAccountToken(
   nowMs: number
 ) {
   await tokenAccount(db, principal, id, 'create');
-  const old = await findServiceAccountToken(db, principal.organisationId, id, tokenId);
+  const old = await findHolderToken(
+    db,
+    principal.organisationId,
+    { serviceAccountId: id },
+    tokenId
+  );
   if (!old || (old.expiresAt !== null && old.expiresAt <= nowMs))
     throw new ApiError('not_found', 'Token not found.');
   const lifetime = old.expiresAt === null ? null : old.expiresAt - old.createdAt;

@@ -8,7 +8,7 @@
 import type { Db } from '../../db/client';
 import { findMember } from '../../db/queries/members';
 import {
-  findMemberToken,
+  findHolderToken,
   insertToken,
   isBearerDigestTaken,
   listMemberTokens,
@@ -112,7 +112,7 @@ export async function revokePersonalToken(
   nowMs: number
 ) {
   await tokenOwner(db, principal, memberId, 'delete');
-  const token = await findMemberToken(db, principal.organisationId, memberId, tokenId);
+  const token = await findHolderToken(db, principal.organisationId, { memberId }, tokenId);
   if (!token) throw new ApiError('not_found', 'Token not found.');
   const oldValues = { name: token.name, member_id: memberId };
   const audit = auditEvent(
