@@ -6,8 +6,11 @@ import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
  */
 export type Db = DrizzleD1Database & { $client: D1Database };
 
-/** What D1 answers for a statement written as SQL: rows keyed by column name. */
-export type SqlResult = D1Result<Record<string, unknown>>;
+/** A row D1 answers for a statement written as SQL, keyed by column name. */
+export type SqlRow = Record<string, unknown>;
+
+/** What D1 answers for a statement written as SQL. */
+export type SqlResult = D1Result<SqlRow>;
 
 /**
  * Wraps a D1 binding. Built without drizzle's relational schema: the query functions use the

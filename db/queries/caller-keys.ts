@@ -5,7 +5,7 @@
  * app order, then environment order. SQL for the reasons principals.ts and caller-secrets.ts
  * give.
  */
-import type { Db, SqlResult } from '../client';
+import type { Db, SqlResult, SqlRow } from '../client';
 
 const CALLER_KEYS_SQL = `SELECT k.id AS key_id, k.identity_key, k.wrapped_seed, k.wrapped_salt,
     k.created_at AS key_created_at, k.updated_at AS key_updated_at, k.member_id,
@@ -44,13 +44,11 @@ export interface CallerKey {
   app: { id: string; name: string; sseEnabled: boolean };
 }
 
-type Raw = SqlResult['results'][number];
-
 export function callerKeysStatement(db: Db, bearerDigest: string): D1PreparedStatement {
   return db.$client.prepare(CALLER_KEYS_SQL).bind(bearerDigest);
 }
 
-function toCallerKey(raw: Raw): CallerKey {
+function toCallerKey(raw: SqlRow): CallerKey {
   return {
     key: {
       id: raw.key_id as string,

@@ -7,7 +7,7 @@
  * SQL rather than the query builder for the reason principals.ts gives; and a batch answers
  * with rows keyed by column name, so every column here has a name of its own.
  */
-import type { Db, SqlResult } from '../client';
+import type { Db, SqlResult, SqlRow } from '../client';
 import type { SecretRow } from './secrets';
 
 const CALLER_SECRETS_SQL = `SELECT e.id AS environment_id, k.id AS key_id,
@@ -28,8 +28,6 @@ const CALLER_SECRETS_SQL = `SELECT e.id AS environment_id, k.id AS key_id,
 /** What the read found; `found: false` when there is no such environment for the caller. */
 export type CallerSecrets = { found: false } | { found: true; hasKey: boolean; rows: SecretRow[] };
 
-type Raw = SqlResult['results'][number];
-
 export function callerSecretsStatement(
   db: Db,
   bearerDigest: string,
@@ -41,7 +39,7 @@ export function callerSecretsStatement(
     .bind(bearerDigest, environmentId, filter.path ?? null, filter.keyDigest ?? null);
 }
 
-function toSecretRow(raw: Raw): SecretRow {
+function toSecretRow(raw: SqlRow): SecretRow {
   return {
     id: raw.secret_id as string,
     environmentId: raw.environment_id as string,

@@ -7,7 +7,7 @@
  * answering it (bench/README.md, "hot path"). Revoked and expired tokens and removed holders are
  * returned too, so the caller can log why it refuses.
  */
-import type { Db, SqlResult } from '../client';
+import type { Db, SqlResult, SqlRow } from '../client';
 
 export type PrincipalKind = 'user' | 'service_account';
 
@@ -69,13 +69,11 @@ const PRINCIPAL_SQL = {
   service_account: principalSql('service_account'),
 };
 
-type Raw = SqlResult['results'][number];
-
 const text = (value: unknown) => value as string;
 const textOrNull = (value: unknown) => (value ?? null) as string | null;
 const timeOrNull = (value: unknown) => (value ?? null) as number | null;
 
-function toPrincipalRow(raw: Raw): PrincipalRow {
+function toPrincipalRow(raw: SqlRow): PrincipalRow {
   return {
     tokenId: text(raw.token_id),
     organisationId: text(raw.organisation_id),
@@ -118,10 +116,10 @@ export async function findPrincipal(
 ): Promise<PrincipalLookup> {
   const lookup = db.$client.prepare(PRINCIPAL_SQL[kind]).bind(bearerDigest);
   if (!alongside) {
-    const { results } = await lookup.all<Raw>();
+    const { results } = await lookup.all<SqlRow>();
     return { row: results[0] ? toPrincipalRow(results[0]) : null, alongside: null };
   }
-  const [found, other] = await db.$client.batch<Raw>([lookup, alongside]);
+  const [found, other] = await db.$client.batch<SqlRow>([lookup, alongside]);
   const raw = found?.results[0];
   return { row: raw ? toPrincipalRow(raw) : null, alongside: other ?? null };
 }
